@@ -1,0 +1,412 @@
+"""Ingest: a file on disk becomes an :class:`Article`.
+
+Reading (decoding, refusing binaries), the seed header (`` date YYYY-MM-DD Title``),
+datelines ("ASTANA. KAZINFORM"), and boilerplate removal all live here.  Boilerplate
+removal is line-based: each line is classified by general rules (rate tables,
+weather, phone numbers, menus and breadcrumbs, credits, timestamps, headline lists
+after a "Related news"-style heading), never by matching known lines.
+
+The core, :func:`parse_article`, is pure: text in, ``Article`` out.
+"""
+
+from __future__ import annotations
+
+import calendar
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date as _date
+from pathlib import Path
+
+__all__ = [
+    "Article",
+    "InputError",
+    "decode_bytes",
+    "find_date",
+    "split_dateline",
+    "iter_article_files",
+    "line_kind",
+    "parse_article",
+    "read_article",
+]
+
+
+class InputError(ValueError):
+    """An input that cannot become an article; the message names the problem."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article after cleaning.
+
+    ``body`` is the cleaned text every later offset refers to; ``title``,
+    ``date`` (ISO ``YYYY-MM-DD``), ``outlet`` and ``dateline`` are metadata kept
+    out of the body.
+    """
+
+    id: str
+    body: str
+    title: str | None = None
+    date: str | None = None
+    outlet: str | None = None
+    dateline: str | None = None
+    source: str | None = None
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict:
+        """Plain-JSON form (what ``data/interim/articles.jsonl`` holds)."""
+        record = asdict(self)
+        record["warnings"] = list(self.warnings)
+        return record
+
+
+# --------------------------------------------------------------------------- decoding
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode article bytes; return ``(text, encoding)``.
+
+    Byte-order marks decide first (UTF-8, UTF-16); then strict UTF-8; then
+    Windows-1251 when the result reads as Cyrillic, else Latin-1.  Text with NUL
+    bytes and no UTF-16 mark is binary and raises :class:`InputError`.
+
+    >>> decode_bytes("Привет".encode("cp1251"))
+    ('Привет', 'cp1251')
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    if b"\x00" in data:
+        raise InputError("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    as_cp1251 = data.decode("cp1251", errors="replace")
+    letters = [c for c in as_cp1251 if c.isalpha()]
+    cyrillic = sum("\u0400" <= c <= "\u04ff" for c in letters)
+    if letters and cyrillic / len(letters) > 0.5:
+        return as_cp1251, "cp1251"
+    return data.decode("latin-1"), "latin-1"
+
+
+# --------------------------------------------------------------------------- line rules
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}, sept=9)
+_MONTH = r"(?:" + "|".join(sorted((m for m in _MONTHS), key=len, reverse=True)) + r")\.?"
+
+_HEADER = re.compile(r"^\s*date\s+(\S+)\s*(.*)$")
+_TERMINAL = re.compile(r"[.!?…][\"'»”’)\]]*$")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+_DATE_PATTERNS = (
+    (re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\s*,?\s+(\d{{4}})\b", re.I), ("d", "m", "y")),
+    (re.compile(rf"\b({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I), ("m", "d", "y")),
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("y", "m", "d")),
+    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b"), ("d", "m", "y")),
+)
+_TIME = r"(?:\s*[,|–-]?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*\w{2,4})?)?"
+_TIMESTAMP = re.compile(
+    rf"^(?:(?:\d{{1,2}}\s+{_MONTH}\s*,?\s+\d{{4}})|(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})"
+    rf"|(?:\d{{4}}-\d{{2}}-\d{{2}})|(?:\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})){_TIME}$"
+    rf"|^\d{{1,2}}:\d{{2}}$",
+    re.I,
+)
+_CREDIT = re.compile(
+    r"^(?:photos?|images?|pictures?|video|foto|credits?|source|copyright|illustration|cover photo)"
+    r"(?:\s+(?:by|credit|courtesy of))?\s*[:©]|^©|^\(c\)\s|all rights reserved|^photo by\b",
+    re.I,
+)
+_RATES = re.compile(r"\b[a-z]{3}\s*/\s*[a-z]{3}\b\s*[\d.,]+|\b(?:currency|exchange)\s+rates?\b", re.I)
+_WEATHER = re.compile(r"^weather\b|[+-]?\d+\s*(?:°\s*[CF]?|℃|℉)", re.I)
+_PHONE = re.compile(r"^(?:tel\.?|phone|call us|hotline)?[:\s]*\+?[\d\s().-]{7,}$", re.I)
+_LIST_HEADING = re.compile(
+    r"^(?:related(?:\s+(?:news|articles|stories|posts))?|popular(?:\s+news)?|most\s+(?:read|popular|viewed)"
+    r"|read\s+(?:also|more)|also\s+read|see\s+also|more\s+(?:news|stories|on\s+this\s+topic)|latest(?:\s+news)?"
+    r"|top\s+stories|recommended|trending|editor'?s\s+picks?|you\s+may\s+also\s+like|other\s+news"
+    r"|news\s+feed|tags?)\s*:?$",
+    re.I,
+)
+_SOCIAL = re.compile(
+    r"^(?:share(?:\s+(?:this|on))?|follow\s+us|subscribe|join\s+(?:us|our)|print|comments?|tags?\s*:"
+    r"|sign\s+(?:in|up)|log\s*in|advertis(?:e|ing|ement)|back\s+to\s+top|skip\s+to)\b",
+    re.I,
+)
+# Words that make up site navigation; a short line of nothing else is a menu.
+_NAV_WORDS = frozenset(
+    """home main page site news politics economy business society world region regions sport sports
+    culture science health opinion elections analytics interview video photo photos gallery contacts
+    contact about us search menu english en ru kz rus eng qaz go to the back archive all latest
+    multimedia feature features official press releases release media centre center top categories
+    tech technology lifestyle events event calendar more""".split()
+)
+_BREADCRUMB = re.compile(r"\s(?:>|»|›|/|\|)\s*|\s*(?:>|»|›|\|)\s")
+_BULLET = re.compile(r"^[•·*▪►\-–]\s*")
+
+
+def _words(line: str) -> list[str]:
+    return _WORD.findall(line)
+
+
+def _is_menu(line: str) -> bool:
+    """Short lines of navigation words, language switchers, or breadcrumbs."""
+    stripped = _BULLET.sub("", line).strip()
+    words = _words(stripped)
+    if not words:
+        return bool(stripped) and not any(c.isdigit() for c in stripped) or bool(_BULLET.match(line))
+    lowered = [w.lower() for w in words]
+    if len(words) <= 6 and all(w in _NAV_WORDS for w in lowered):
+        return True
+    if len(words) >= 3 and all(len(w) <= 3 for w in words) and not _TERMINAL.search(stripped):
+        return True  # a language switcher: "рус қаз eng 中文"
+    if _BREADCRUMB.search(stripped) and len(words) <= 12 and not _TERMINAL.search(stripped):
+        parts = [p for p in re.split(r"\s*(?:>|»|›|/|\|)\s*", stripped) if p.strip()]
+        return len(parts) >= 2 and all(len(_words(p)) <= 4 for p in parts) or len(parts) <= 1
+    return False
+
+
+def line_kind(line: str) -> str | None:
+    """Name the boilerplate rule a line matches, or ``None`` for a content line.
+
+    >>> line_kind("usd/kzt 462.01 eur/kzt 474.44")
+    'rates'
+    >>> line_kind("Main Page  >") is not None
+    True
+    >>> line_kind("The mission deployed 300 observers.") is None
+    True
+    """
+    text = line.replace("\u00a0", " ").strip()
+    if not text:
+        return "blank"
+    if _TIMESTAMP.match(text):
+        return "timestamp"
+    if _CREDIT.search(text):
+        return "credit"
+    if _RATES.search(text):
+        return "rates"
+    words = _words(text)
+    if _WEATHER.search(text) and len(words) <= 6:
+        return "weather"
+    if _PHONE.match(text):
+        return "phone"
+    if _LIST_HEADING.match(text):
+        return "list-heading"
+    if _SOCIAL.match(text) and len(words) <= 8:
+        return "social"
+    if _is_menu(text):
+        return "menu"
+    return None
+
+
+def _is_prose(line: str) -> bool:
+    """A content line that reads as running text: ends like a sentence, has some length."""
+    return bool(_TERMINAL.search(line)) and len(_words(line)) >= 6
+
+
+def _is_headline(line: str) -> bool:
+    return not _TERMINAL.search(line) and 3 <= len(_words(line)) <= 30
+
+
+def find_date(text: str) -> str | None:
+    """The first valid calendar date written in ``text``, as ISO ``YYYY-MM-DD``.
+
+    >>> find_date("March 25, 2023")
+    '2023-03-25'
+    >>> find_date("26 March 2023, 12:40")
+    '2023-03-26'
+    """
+    for pattern, order in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            parts = dict(zip(order, match.groups()))
+            month = parts["m"]
+            month_no = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."))
+            try:
+                return _date(int(parts["y"]), int(month_no or 0), int(parts["d"])).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+# "ASTANA. KAZINFORM", "NUR-SULTAN. KAZINFROM -", "BAKU, AZERTAC.", "ALMATY, March 3 (Reuters) -",
+# "WARSAW, 20 March 2023 –", "MOSCOW (AP) —": an upper-case place, then an agency and/or a date.
+_CITY = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.\-]+(?:[ -][A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.\-]+){0,2}"
+_AGENCY = r"(?:\([A-Z][\w .&/-]{0,24}\)|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[ -][A-Z]{2,})?|Trend|Kazinform|Interfax|Xinhua)"
+_DATE_BIT = rf"(?:\d{{1,2}}\s+(?i:{_MONTH})(?:\s+\d{{4}})?|(?i:{_MONTH})\s+\d{{1,2}}(?:,?\s+\d{{4}})?)"
+_DATELINE = re.compile(
+    rf"^(?P<dateline>{_CITY}(?:[.,]\s*(?:{_DATE_BIT}\s*(?:{_AGENCY})?|{_AGENCY})|\s+\([A-Z][\w .&/-]{{0,24}}\))"
+    rf"\s*(?:[.:,]\s*)?(?:[-–—]+\s*)?)(?=[\"«“A-ZÀ-ÖØ-ÞА-ЯЁ])"
+)
+
+
+def split_dateline(line: str) -> tuple[str | None, str]:
+    """Split a leading news dateline off a body line.
+
+    >>> split_dateline("ASTANA. KAZINFORM Roman Vassilenko met the mission.")
+    ('ASTANA. KAZINFORM', 'Roman Vassilenko met the mission.')
+    >>> split_dateline("The OSCE deployed observers.")
+    (None, 'The OSCE deployed observers.')
+    """
+    match = _DATELINE.match(line)
+    if not match or not line[match.end():].strip():
+        return None, line
+    dateline = match.group("dateline").strip().rstrip("-–—:,. ").strip()
+    return dateline, line[match.end():]
+
+
+def _agency_of(dateline: str | None) -> str | None:
+    if not dateline:
+        return None
+    paren = re.search(r"\(([^)]+)\)", dateline)
+    if paren:
+        return paren.group(1).strip()
+    tail = re.split(r"[.,]\s*", dateline, maxsplit=1)
+    return tail[1].strip() if len(tail) == 2 and tail[1].strip() and not find_date(tail[1]) else None
+
+
+def _first_sentence(text: str, limit: int = 200) -> str:
+    match = re.search(r"(?<=[.!?])[\"'»”]?\s", text)
+    sentence = text[: match.start()].strip() if match else text
+    return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def parse_article(text: str, article_id: str, source: str | None = None) -> Article:
+    """Turn the text of one article (seed format or plain text) into an :class:`Article`.
+
+    The first line may be a header `` date YYYY-MM-DD rest``; ``rest`` is the title,
+    a site menu, an outlet name, or the start of the body, and each is told apart by
+    what follows it.  Boilerplate lines never reach ``body``.
+
+    >>> text = " date 2023-02-08 Minister meets mission\\n\\nASTANA. KAZINFORM The minister met the OSCE mission."
+    >>> art = parse_article(text, "x")
+    >>> art.date, art.title, art.dateline, art.body
+    ('2023-02-08', 'Minister meets mission', 'ASTANA. KAZINFORM', 'The minister met the OSCE mission.')
+    """
+    warnings: list[str] = []
+    lines = [ln.replace("\u00a0", " ").strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    header_date = header_rest = None
+    first = next((i for i, ln in enumerate(lines) if ln), None)
+    if first is not None:
+        match = _HEADER.match(lines[first])
+        if match:
+            header_rest = match.group(2).strip() or None
+            header_date = find_date(match.group(1))
+            if header_date is None:
+                warnings.append(f"malformed header date {match.group(1)!r}")
+            lines = lines[first + 1:]
+
+    kinds = [line_kind(ln) for ln in lines]
+    if header_rest and _is_prose(header_rest) and len(_words(header_rest)) >= 12:
+        lines.insert(0, header_rest)  # the body starts inside the header line
+        kinds.insert(0, None)
+        header_rest = None
+        header_is_body = True
+    else:
+        header_is_body = False
+
+    body_start = next((i for i, (ln, k) in enumerate(zip(lines, kinds)) if k is None and _is_prose(ln)), None)
+    if body_start is None:  # no running text at all: keep every content line rather than lose the article
+        body_start = next((i for i, k in enumerate(kinds) if k is None), len(lines))
+
+    pre_body = [ln for ln, k in zip(lines[:body_start], kinds[:body_start]) if k is None]
+    headline = next((ln for ln in pre_body if _is_headline(ln)), None)
+    timestamp_date = next(
+        (find_date(ln) for ln, k in zip(lines[:body_start], kinds[:body_start]) if k == "timestamp" and find_date(ln)),
+        None,
+    )
+
+    outlet = None
+    header_is_menu = bool(header_rest) and line_kind(header_rest) is not None
+    if header_rest and headline and (header_is_menu or len(_words(header_rest)) <= 6 or _mixed_script(header_rest)):
+        title = headline
+        outlet = None if header_is_menu else header_rest
+    elif header_rest and not header_is_menu:
+        title = header_rest
+    else:
+        title = headline
+
+    body_lines: list[str] = []
+    in_list = False
+    for ln, kind in zip(lines[body_start:], kinds[body_start:]):
+        if kind == "list-heading":
+            in_list = True
+            continue
+        if kind is not None:
+            if kind == "credit" and ln.lower().startswith("source") and outlet is None:
+                outlet = ln.split(":", 1)[1].strip() or None
+            continue
+        if in_list and not (_is_prose(ln) and len(_words(ln)) >= 25):
+            continue
+        if body_lines and not _is_prose(ln) and len(_words(ln)) < 20:
+            continue  # a tags line or a stray headline after the text began
+        in_list = False
+        body_lines.append(ln)
+
+    dateline = None
+    if body_lines:
+        dateline, rest = split_dateline(body_lines[0])
+        body_lines[0] = rest.strip()
+        body_lines = [ln for ln in body_lines if ln]
+    if outlet is None:
+        outlet = _agency_of(dateline)
+    body = "\n".join(body_lines)
+    if title is None and header_is_body and body:
+        title = _first_sentence(body)
+    if title is None:
+        warnings.append("no title found")
+    date = header_date or timestamp_date or (find_date("\n".join(pre_body)) if pre_body else None)
+    return Article(
+        id=article_id,
+        body=body,
+        title=title,
+        date=date,
+        outlet=outlet,
+        dateline=dateline,
+        source=source,
+        warnings=tuple(warnings),
+    )
+
+
+def _mixed_script(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return any(c.isascii() for c in letters) and any(not c.isascii() for c in letters)
+
+
+# --------------------------------------------------------------------------- files
+
+def read_article(path: str | os.PathLike, article_id: str | None = None) -> Article:
+    """Read, decode and parse one article file.
+
+    Raises :class:`InputError` for a file that is empty, binary, or has no text.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError("empty file")
+    text, encoding = decode_bytes(data)
+    article = parse_article(text, article_id or path.stem, source=str(path))
+    if not article.body.strip():
+        raise InputError("no article text after removing boilerplate")
+    if encoding not in ("utf-8", "utf-8-sig", "utf-16"):
+        article = Article(**{**article.__dict__, "warnings": article.warnings + (f"not UTF-8; decoded as {encoding}",)})
+    return article
+
+
+def iter_article_files(roots: Iterable[str | os.PathLike]) -> Iterator[Path]:
+    """Every ``*.txt`` below ``roots`` in sorted order, skipping hidden files and folders.
+
+    Symbolic links to folders are not followed, so a link loop cannot trap the walk.
+    """
+    for root in roots:
+        root = Path(root)
+        if root.is_file():
+            yield root
+            continue
+        if not root.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.endswith(".txt") and not name.startswith("."):
+                    yield Path(dirpath) / name

@@ -1,0 +1,168 @@
+import hashlib
+
+import pytest
+
+from pipeline.ingest import InputError, decode_bytes, find_date, line_kind, parse_article, read_article, split_dateline
+
+from .conftest import FIXTURES, ROOT, SEEDS
+
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def test_seeds_are_the_shared_files_byte_for_byte():
+    ours = sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert len(ours) == 5
+    if SHARED_SEEDS.is_dir():
+        assert ours == sorted(p.name for p in SHARED_SEEDS.glob("*.txt"))
+        for name in ours:
+            assert (SEEDS / name).read_bytes() == (SHARED_SEEDS / name).read_bytes()
+
+
+def test_seed_ids_dates_titles(seed_articles):
+    got = {k: (a.id, a.date, a.title) for k, a in seed_articles.items()}
+    assert got["000"] == ("000_7045313556b78747", "2023-03-26", "OSCE Observer Mission completes its work in Kazakhstan")
+    assert got["001"] == (
+        "001_3da28d9cabf94069",
+        "2023-02-08",
+        "Deputy Foreign Minister meets Head of OSCE/ODIHR Election Observation Mission in Kazakhstan",
+    )
+    assert got["002"] == ("002_487c2ec510a1bb7c", "2023-03-25", "Experts Praised Parliamentary Elections Results in Kazakhstan")
+    assert got["003"] == (
+        "003_4756800a9e27d77f",
+        "2022-11-22",
+        "Official commentary by Kazakh Foreign Office on OSCE/ODIHR Election Observation Mission's statement",
+    )
+    assert got["004"][:2] == ("004_5312a9b0dc6ba313", "2022-04-13")
+    assert got["004"][2].startswith("The importance of further strengthening cooperation with the OSCE")
+
+
+def test_seed_000_drops_timestamp_and_photo_credit(seed_articles):
+    a = seed_articles["000"]
+    assert a.outlet.startswith("Qazaq TV")
+    assert "12:40" not in a.body and "Photo" not in a.body and "gov.kz" not in a.body
+    assert a.dateline == "ASTANA. KAZINFORM"
+    assert a.body.startswith("Roman Vassilenko, Deputy Minister")
+
+
+def test_seed_001_credit_at_end_dropped(seed_articles):
+    a = seed_articles["001"]
+    assert a.body.rstrip().endswith("will complete its work on March 29.")
+    assert "Photo" not in a.body
+
+
+def test_seed_002_headerless_title_and_date_line(seed_articles):
+    a = seed_articles["002"]
+    assert a.body.startswith("The OSCE observer mission is finishing its work in Kazakhstan.")
+    assert "March 25, 2023" not in a.body
+    assert "Source:" not in a.body and a.outlet == "Ministry of Foreign Affairs of the RK"
+
+
+def test_seed_003_no_boilerplate_reaches_the_body(seed_articles):
+    a = seed_articles["003"]
+    raw_lines = (SEEDS / "003_4756800a9e27d77f.txt").read_text(encoding="utf-8").splitlines()
+    content = [ln.strip() for ln in raw_lines if ln.strip()]
+    body_lines = set(a.body.split("\n"))
+    # everything outside the five paragraphs of commentary is boilerplate
+    paragraphs = [ln for ln in content if len(ln.split()) > 20]
+    assert len(paragraphs) == 5
+    for line in content:
+        if line not in paragraphs:
+            assert line not in a.body, line
+    assert all(p.replace("ASTANA. KAZINFORM ", "") in body_lines for p in paragraphs)
+    for needle in ("usd/kzt", "Weather", "+7 701", "Main Page", "Related news", "Popular", "Baby weighing", "Taguspark"):
+        assert needle not in a.body
+
+
+def test_seed_004_body_starts_inside_header(seed_articles):
+    a = seed_articles["004"]
+    assert a.dateline == "NUR-SULTAN. KAZINFROM"
+    assert a.body.startswith("The importance of further strengthening cooperation")
+    assert "KAZINFROM" not in a.body
+
+
+def test_other_boilerplate_is_removed_by_general_rules():
+    a = read_article(FIXTURES / "scraped_portal.txt")
+    assert a.title == "Ministry hails talks with ODIHR director on recommendations"
+    assert a.date == "2019-06-14"
+    assert a.dateline == "BAKU, Trend" and a.outlet == "Trend"
+    assert a.body.split("\n") == [
+        "The Foreign Ministry said on Friday that its talks with the ODIHR director in Warsaw had been useful and businesslike.",
+        "Officials from both sides reviewed which of the Office's earlier recommendations had already found their way"
+        " into the electoral code.",
+    ]
+
+
+def test_wire_dateline_with_date_and_agency():
+    a = read_article(FIXTURES / "plain_wire.txt")
+    assert a.title == "OSCE monitors report restrictions on movement"
+    assert a.dateline == "VIENNA, Feb. 3 (Reuters)" and a.outlet == "Reuters"
+    assert a.body.startswith("Monitors from the Organization")
+    assert "Reporting by" not in a.body
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("usd/kzt 462.01 eur/kzt 474.44", "rates"),
+        ("Exchange rates", "rates"),
+        ("Nur-Sultan: +2+4℃", "weather"),
+        ("+7 701 759 90 19", "phone"),
+        ("• Main Page  >", "menu"),
+        ("Home / Politics / Elections", "menu"),
+        ("рус қаз eng 中文", "menu"),
+        ("Photo: gov.kz", "credit"),
+        ("© 2024 Example News. All rights reserved", "credit"),
+        ("26 March 2023, 12:40", "timestamp"),
+        ("Related news", "list-heading"),
+        ("Most read:", "list-heading"),
+        ("Share this", "social"),
+        ("The mission deployed 28 long-term observers across the country.", None),
+        ("OSCE Observer Mission completes its work in Kazakhstan", None),
+    ],
+)
+def test_line_kinds(line, kind):
+    assert line_kind(line) == kind
+
+
+def test_dateline_needs_place_and_agency():
+    assert split_dateline("OSCE ODIHR Director Matteo Mecacci said.") == (None, "OSCE ODIHR Director Matteo Mecacci said.")
+    assert split_dateline("MOSCOW (AP) — Russia said.") == ("MOSCOW (AP)", "Russia said.")
+    assert split_dateline("WARSAW, 20 March 2023 – The Office opened.")[0] == "WARSAW, 20 March 2023"
+
+
+def test_find_date_formats_and_invalid_dates():
+    assert find_date("25.03.2023") == "2023-03-25"
+    assert find_date("Sept. 4, 2019") == "2019-09-04"
+    assert find_date("2023-13-45") is None
+
+
+def test_malformed_header_date_warns():
+    a = parse_article(" date 2023-13-45 A title here\n\nThe OSCE mission opened its office in the capital today.", "bad")
+    assert a.date is None and a.title == "A title here"
+    assert any("malformed header date" in w for w in a.warnings)
+
+
+def test_decoding_fallbacks(tmp_path):
+    text = " date 2020-01-01 Заголовок\n\nМиссия ОБСЕ завершила работу в стране в понедельник."
+    assert decode_bytes(text.encode("cp1251")) == (text, "cp1251")
+    assert decode_bytes(text.encode("utf-16")) == (text, "utf-16")
+    assert decode_bytes(b"\xef\xbb\xbf" + text.encode()) == (text, "utf-8-sig")
+    assert decode_bytes("Café OSCE".encode("latin-1")) == ("Café OSCE", "latin-1")
+    with pytest.raises(InputError, match="binary"):
+        decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+
+
+def test_empty_and_boilerplate_only_files_are_refused(tmp_path):
+    (tmp_path / "empty.txt").write_text("   \n")
+    (tmp_path / "menu.txt").write_text(" date 2020-01-01 Home\nRelated news\nPhoto: x\n")
+    with pytest.raises(InputError, match="empty"):
+        read_article(tmp_path / "empty.txt")
+    with pytest.raises(InputError, match="no article text"):
+        read_article(tmp_path / "menu.txt")
+
+
+def test_parse_is_deterministic(seed_articles):
+    a = seed_articles["003"]
+    text = (SEEDS / "003_4756800a9e27d77f.txt").read_text(encoding="utf-8")
+    again = parse_article(text, a.id, a.source)
+    assert hashlib.sha256(repr(again).encode()).digest() == hashlib.sha256(repr(a).encode()).digest()
