@@ -1,0 +1,160 @@
+"""Target detection: where a sentence mentions the OSCE or one of its bodies.
+
+Three kinds of mention:
+
+* ``explicit``: a name that always means the OSCE family (OSCE, ODIHR, EOM/LEOM,
+  the Special Monitoring Mission, the Minsk Group, Chairperson-in-Office, ...);
+* ``contextual``: words that mean the OSCE only in an article that names it
+  ("the Office", "the mission", "the observers", "the Chairmanship"), and not in a
+  sentence that names another observer group (CIS, SCO, ...) instead;
+* ``person``: the surname of someone the article introduced in an OSCE role
+  ("Eoghan Murphy, Head of the OSCE ... Mission" makes a later "Murphy" a mention).
+
+A sentence with no mention that opens with a pronoun or a role ("He also thanked
+...", "The delegation ...") right after a sentence that concerns the OSCE is
+``carried``: it concerns the OSCE too (annotation rule 4).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["Mention", "SentenceTarget", "find_mentions", "detect", "VERSION"]
+
+VERSION = "target.v1"
+
+_EXPLICIT = re.compile(
+    r"\bOSCE(?:/ODIHR)?(?:[’']s)?\b|\bODIHR\b|\bOrgani[sz]ation\s+for\s+Security\s+and\s+Co-?operation\s+in\s+Europe\b"
+    r"|\bOffice\s+for\s+Democratic\s+Institutions\s+and\s+Human\s+Rights\b|\bL?EOMs?\b|\bSMM\b|\bHCNM\b|\bRFoM\b"
+    r"|\bSpecial\s+Monitoring\s+Mission\b|\bMinsk\s+Group\b|\bChair(?:person|man|woman)-in-Office\b|\bCiO\b"
+    r"|\bHigh\s+Commissioner\s+on\s+National\s+Minorities\b|\bRepresentative\s+on\s+Freedom\s+of\s+the\s+Media\b"
+    r"|\bKosovo\s+Verification\s+Mission\b|\bAssistance\s+Group\s+to\s+Chechnya\b|\bCSCE\b"
+    r"|\bProgramme\s+Office\s+in\s+[A-Z]\w+|\bProject\s+Co-?ordinator\s+in\s+[A-Z]\w+|\bCentre\s+in\s+(?:Ashgabat|Bishkek|Astana|Almaty|Dushanbe)"
+    r"|\bPresence\s+in\s+Albania\b|\bMission\s+to\s+(?:Moldova|Georgia|Serbia|Skopje|Montenegro|Bosnia|Kosovo|Croatia|Ukraine)\b"
+)
+_CONTEXTUAL = re.compile(
+    r"\b(?:the\s+)?Office(?:[’']s)?\b(?!\s+of\b)|\b(?:election\s+|electoral\s+|observation\s+|observer\s+|monitoring\s+"
+    r"|assessment\s+|field\s+|international\s+|the\s+|its\s+|this\s+)(?:mission|team)s?\b"
+    r"|\b(?:international\s+|foreign\s+|long-term\s+|short-term\s+|election\s+|the\s+|its\s+)?(?:observers|monitors)\b"
+    r"|\bthe\s+Organi[sz]ation\b|\bChairmanship\b|\bParliamentary\s+Assembly\b|\bSecretary\s+General\b"
+    r"|\bhead\s+of\s+(?:the\s+)?mission\b|\bexpert\s+group\b|\bHelsinki\s+Final\s+Act\b|\bCopenhagen\s+Document\b",
+    re.I,
+)
+# Observer groups that are not the OSCE: a sentence naming one of them (and no OSCE body)
+# is about them, not about the OSCE (annotation rule 3).
+_OTHER_OBSERVERS = re.compile(
+    r"\bCIS\b|\bSCO\b|Commonwealth\s+of\s+Independent\s+States|Shanghai\s+Cooperation|Turkic|\bPACE\b|Council\s+of\s+Europe"
+    r"|European\s+Parliament|\bNGOs?\b|Golos|domestic\s+observers|citizen\s+observers|party\s+observers|local\s+observers",
+)
+_TITLE = r"(?:Mr|Ms|Mrs|Dr|Amb|Prof)"
+_NAME_WORD = rf"(?!{_TITLE}\b)[A-Z][\w'’]+(?:-[A-Z]?[\w'’]+)*"
+_NAME = rf"(?:{_TITLE}\.\s+)?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})"
+_ROLE = (
+    r"(?i:deputy\s+)?(?i:head|director|Chair(?:person|man|woman)?|Secretary\s+General|Co-?ordinator|Co-?chairs?"
+    r"|special\s+(?:representative|co-ordinator|envoy)|ambassador|spokes(?:person|man|woman)|commissioner)"
+)
+_OSCE_WORD = r"(?:OSCE|ODIHR|[Mm]ission|Office|Assembly|Minsk\s+Group|Chairmanship)"
+_NAME_END = r"(?=\s*(?:[,.;:()]|\s(?:has|had|have|was|is|said|says|noted|met|held|arrived|stressed|told|thanked|added)\b))"
+_PERSON_PATTERNS = (
+    re.compile(rf"{_NAME},\s+(?:the\s+)?{_ROLE}\b[^.;:]{{0,90}}?\b{_OSCE_WORD}"),
+    re.compile(rf"\b{_ROLE}\b[^.;:,]{{0,120}}?\b{_OSCE_WORD}\b[^.;:,]{{0,60}}?\s{_NAME}{_NAME_END}"),
+)
+# Capitalised words that belong to institutions, not to people's names.
+_NOT_NAMES = frozenset(
+    """Democratic Institutions Human Rights Election Elections Observation Mission Department Office Parliamentary
+    Assembly Affairs Foreign Ministry Minister Republic Commission Group Council Europe European Security Co-operation
+    Cooperation Organization Organisation Central State States National Assessment Limited Special Monitoring""".split()
+)
+
+_CARRY_OPENING = re.compile(
+    r"^(?:[\"«“]?\s*)(?:He|She|They|It|His|Her|Their|Its|The\s+(?:head|director|delegation|team|envoy|ambassador|experts?"
+    r"|chair(?:person|man|woman)?|diplomats?|representatives?|monitors|observers|body|organi[sz]ation|mission|office|report)"
+    r"|According\s+to\s+(?:him|her|them|the\s+(?:head|director|envoy|report|mission)))\b"
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of a sentence that refers to the OSCE: ``text[start:end]``."""
+
+    start: int
+    end: int
+    kind: str  # "explicit", "contextual" or "person"
+
+
+@dataclass(frozen=True)
+class SentenceTarget:
+    """Whether one sentence concerns the OSCE, and why."""
+
+    concerns: bool
+    mentions: tuple[Mention, ...] = ()
+    carried: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "osce": self.concerns,
+            "carried": self.carried,
+            "mentions": [[m.start, m.end, m.kind] for m in self.mentions],
+        }
+
+
+def find_mentions(text: str, *, context: bool = True, people: Sequence[str] = ()) -> list[Mention]:
+    """Mentions of the OSCE in one sentence, in order.
+
+    ``context`` says whether the surrounding article names the OSCE, which makes
+    contextual words ("the mission", "the Office") count; ``people`` are surnames
+    introduced in an OSCE role earlier in the article.
+
+    >>> [(m.kind) for m in find_mentions("The minister thanked ODIHR and the observers.")]
+    ['explicit', 'contextual']
+    >>> find_mentions("The CIS observers praised the vote.")
+    []
+    """
+    found = [Mention(m.start(), m.end(), "explicit") for m in _EXPLICIT.finditer(text)]
+    if context and (found or not _OTHER_OBSERVERS.search(text)):
+        taken = [(m.start, m.end) for m in found]
+        for m in _CONTEXTUAL.finditer(text):
+            if not any(s < m.end() and m.start() < e for s, e in taken):
+                found.append(Mention(m.start(), m.end(), "contextual"))
+    for surname in people:
+        for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
+            found.append(Mention(m.start(), m.end(), "person"))
+    return sorted(found, key=lambda m: (m.start, m.end))
+
+
+def _osce_people(text: str) -> list[str]:
+    surnames = []
+    for pattern in _PERSON_PATTERNS:
+        for m in pattern.finditer(text):
+            words = m.group("name").split()
+            surname = words[-1]
+            if not _NOT_NAMES.intersection(words) and surname not in surnames:
+                surnames.append(surname)
+    return surnames
+
+
+def detect(sentences: Sequence[str], title: str | None = None) -> list[SentenceTarget]:
+    """Target information for every sentence of one article, in order.
+
+    >>> [t.concerns for t in detect(["Jane Roe, Head of the OSCE mission, arrived.", "She met the minister.",
+    ...                              "Wheat prices rose.", "Roe later left."])]
+    [True, True, False, True]
+    """
+    explicit = [bool(_EXPLICIT.search(s)) for s in sentences]
+    context = any(explicit) or bool(title and _EXPLICIT.search(title))
+    people: list[str] = []
+    targets: list[SentenceTarget] = []
+    previous_concerns = False
+    for sentence, has_explicit in zip(sentences, explicit):
+        if has_explicit:
+            for surname in _osce_people(sentence):
+                if surname not in people:
+                    people.append(surname)
+        mentions = tuple(find_mentions(sentence, context=context, people=people))
+        carried = not mentions and previous_concerns and bool(_CARRY_OPENING.match(sentence))
+        target = SentenceTarget(bool(mentions) or carried, mentions, carried)
+        targets.append(target)
+        previous_concerns = bool(mentions)
+    return targets
