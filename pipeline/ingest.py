@@ -134,6 +134,14 @@ _SOCIAL = re.compile(
     r"|sign\s+(?:in|up)|log\s*in|advertis(?:e|ing|ement)|back\s+to\s+top|skip\s+to)\b",
     re.I,
 )
+# Contact blocks, subscription prompts, reuse and opinion disclaimers at the foot of a page.
+_NOTICE = re.compile(
+    r"^(?:for\s+(?:further|more)\s+information|media\s+contact|press\s+contact|contact\s*:|e-?mail\s*:|sign\s+up\b|subscribe\b"
+    r"|get\s+our\b|download\s+our\s+app|link\s+to\s+the\s+source|when\s+(?:using|reprinting|quoting)|reproduction\b|reprint\b"
+    r"|any\s+use\s+of|the\s+(?:views|opinions)\s+expressed|(?:views|opinions)\s+expressed|the\s+author'?s?\s+(?:views|opinion)"
+    r"|this\s+(?:article|story)\s+(?:was|has\s+been)\s+(?:updated|corrected)|reporting\s+by\b|editing\s+by\b|written\s+by\b)",
+    re.I,
+)
 # Words that make up site navigation; a short line of nothing else is a menu.
 _NAV_WORDS = frozenset(
     """home main page site news politics economy business society world region regions sport sports
@@ -193,6 +201,8 @@ def line_kind(line: str) -> str | None:
         return "phone"
     if _LIST_HEADING.match(text):
         return "list-heading"
+    if _NOTICE.match(text):
+        return "notice"
     if _SOCIAL.match(text) and len(words) <= 8:
         return "social"
     if _is_menu(text):
@@ -232,10 +242,15 @@ def find_date(text: str) -> str | None:
 # "ASTANA. KAZINFORM", "NUR-SULTAN. KAZINFROM -", "BAKU, AZERTAC.", "ALMATY, March 3 (Reuters) -",
 # "WARSAW, 20 March 2023 –", "MOSCOW (AP) —": an upper-case place, then an agency and/or a date.
 _CITY = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.\-]+(?:[ -][A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.\-]+){0,2}"
-_AGENCY = r"(?:\([A-Z][\w .&/-]{0,24}\)|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[ -][A-Z]{2,})?|Trend|Kazinform|Interfax|Xinhua)"
+_AGENCY = (
+    r"(?:\([A-Z][\w .&/-]{0,24}\)|/[A-Z][A-Za-z-]+/|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[ -][A-Z]{2,})?|Trend|Kazinform|Interfax|Xinhua)"
+)
 _DATE_BIT = rf"(?:\d{{1,2}}\s+(?i:{_MONTH})(?:\s+\d{{4}})?|(?i:{_MONTH})\s+\d{{1,2}}(?:,?\s+\d{{4}})?)"
 _DATELINE = re.compile(
-    rf"^(?P<dateline>{_CITY}(?:[.,]\s*(?:{_DATE_BIT}\s*(?:{_AGENCY})?|{_AGENCY})|\s+\([A-Z][\w .&/-]{{0,24}}\))"
+    rf"^(?P<dateline>(?:{_CITY}(?:[.,]\s*(?:{_DATE_BIT}[.,]?\s*(?:{_AGENCY})?|{_AGENCY})|\s+\([A-Z][\w .&/-]{{0,24}}\))"
+    rf"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?,\s*{_DATE_BIT}[.,]?\s*(?:{_AGENCY})?"
+    rf"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?[.,]\s*(?:{_DATE_BIT}[.,]?\s*)?[A-Z]{{3,}}(?=\s*[.:–—-])"
+    rf"|[A-Z][A-Z-]{{3,}}\.(?=\s))"
     rf"\s*(?:[.:,]\s*)?(?:[-–—]+\s*)?)(?=[\"«“A-ZÀ-ÖØ-ÞА-ЯЁ])"
 )
 
@@ -305,12 +320,19 @@ def parse_article(text: str, article_id: str, source: str | None = None) -> Arti
     else:
         header_is_body = False
 
-    body_start = next((i for i, (ln, k) in enumerate(zip(lines, kinds)) if k is None and _is_prose(ln)), None)
+    def stamped(i: int) -> bool:  # a line right above a timestamp is a headline, even with a "?"
+        nxt = next((k for k in kinds[i + 1:] if k != "blank"), None)
+        return nxt == "timestamp"
+
+    body_start = next((i for i, (ln, k) in enumerate(zip(lines, kinds)) if k is None and _is_prose(ln) and not stamped(i)), None)
     if body_start is None:  # no running text at all: keep every content line rather than lose the article
         body_start = next((i for i, k in enumerate(kinds) if k is None), len(lines))
 
     pre_body = [ln for ln, k in zip(lines[:body_start], kinds[:body_start]) if k is None]
-    headline = next((ln for ln in pre_body if _is_headline(ln)), None)
+    headline = next(
+        (ln for i, (ln, k) in enumerate(zip(lines[:body_start], kinds[:body_start])) if k is None and (_is_headline(ln) or stamped(i))),
+        None,
+    )
     timestamp_date = next(
         (find_date(ln) for ln, k in zip(lines[:body_start], kinds[:body_start]) if k == "timestamp" and find_date(ln)),
         None,

@@ -38,8 +38,11 @@ _CONTEXTUAL = re.compile(
     r"\b(?:the\s+)?Office(?:[’']s)?\b(?!\s+of\b)|\b(?:election\s+|electoral\s+|observation\s+|observer\s+|monitoring\s+"
     r"|assessment\s+|field\s+|international\s+|the\s+|its\s+|this\s+)(?:mission|team)s?\b"
     r"|\b(?:international\s+|foreign\s+|long-term\s+|short-term\s+|election\s+|the\s+|its\s+)?(?:observers|monitors)\b"
-    r"|\bthe\s+Organi[sz]ation\b|\bChairmanship\b|\bParliamentary\s+Assembly\b|\bSecretary\s+General\b"
-    r"|\bhead\s+of\s+(?:the\s+)?mission\b|\bexpert\s+group\b|\bHelsinki\s+Final\s+Act\b|\bCopenhagen\s+Document\b",
+    r"|\bthe\s+organi[sz]ation\b|\bChairmanship\b|\b(?:Parliamentary\s+)?Assembly\b|\bSecretary\s+General\b"
+    r"|\bhead\s+of\s+(?:the\s+)?mission\b|\bexpert\s+(?:group|team)\b|\bHelsinki\s+Final\s+Act\b|\bCopenhagen\s+Document\b"
+    r"|\b(?:the|its|this|their)\s+(?:(?:preliminary|final|interim|latest|initial|whole|annual)\s+)*(?:report|statement|assessment|findings"
+    r"|conclusions|recommendations|document|verdict|paper|evaluation)\b|\b(?:the\s+)?(?:high\s+commissioner|Representative|co-?ordinator"
+    r"|mediators?|verifiers|monitors|co-chairs?|chair(?:person|man|woman)?|Centre|Moscow\s+Mechanism|Vienna-based|Warsaw-based|Helsinki\s+process)\b",
     re.I,
 )
 # Observer groups that are not the OSCE: a sentence naming one of them (and no OSCE body)
@@ -156,5 +159,5 @@ def detect(sentences: Sequence[str], title: str | None = None) -> list[SentenceT
         carried = not mentions and previous_concerns and bool(_CARRY_OPENING.match(sentence))
         target = SentenceTarget(bool(mentions) or carried, mentions, carried)
         targets.append(target)
-        previous_concerns = bool(mentions)
+        previous_concerns = target.concerns
     return targets

@@ -1,0 +1,107 @@
+"""Inference core: stance probabilities from the saved arrays, with numpy only.
+
+The model folder holds ``manifest.json`` and ``weights.npz`` (vocabulary, idf,
+coefficients, intercepts).  Loading reads arrays with ``allow_pickle=False`` and JSON,
+checks the format version and every shape, and never executes code from the files.
+
+The computation is exactly scikit-learn's ``TfidfVectorizer(sublinear_tf=True)``
+followed by a multinomial ``LogisticRegression.predict_proba``, on the features of
+:func:`pipeline.features.analyze` (the same function training used).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .features import analyze, document
+
+__all__ = ["FORMAT_VERSION", "ModelError", "LinearModel"]
+
+FORMAT_VERSION = 1
+
+
+class ModelError(RuntimeError):
+    """A model folder that cannot be used; the message names the file and the fix."""
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A loaded stance model: vocabulary index, idf weights and a linear layer."""
+
+    labels: tuple[str, ...]
+    index: dict
+    idf: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+    manifest: dict
+
+    @classmethod
+    def load(cls, folder: str | Path) -> LinearModel:
+        """Load and check a model folder written by ``pipeline.train``."""
+        folder = Path(folder)
+        manifest_path, weights_path = folder / "manifest.json", folder / "weights.npz"
+        fix = "run `make train` to rebuild it"
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ModelError(f"{manifest_path}: missing; {fix}") from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ModelError(f"{manifest_path}: not valid JSON ({exc}); {fix}") from None
+        if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+            found = manifest.get("format_version") if isinstance(manifest, dict) else None
+            raise ModelError(f"{manifest_path}: format version {found!r}, this code reads {FORMAT_VERSION}; {fix}")
+        try:
+            with np.load(weights_path, allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in ("vocab_utf8", "idf", "coef", "intercept")}
+        except FileNotFoundError:
+            raise ModelError(f"{weights_path}: missing; {fix}") from None
+        except (KeyError, ValueError, OSError, EOFError) as exc:
+            raise ModelError(f"{weights_path}: unreadable ({exc}); {fix}") from None
+        vocab = arrays["vocab_utf8"].tobytes().decode("utf-8").split("\n") if arrays["vocab_utf8"].size else []
+        labels = tuple(manifest.get("labels", ()))
+        n_vocab, n_labels = len(vocab), len(labels)
+        expected = {"idf": (n_vocab,), "coef": (n_labels, n_vocab), "intercept": (n_labels,)}
+        for name, shape in expected.items():
+            if arrays[name].shape != shape or arrays[name].dtype != np.float64:
+                raise ModelError(f"{weights_path}: array {name!r} has shape {arrays[name].shape} {arrays[name].dtype}, "
+                                 f"expected {shape} float64; {fix}")
+        if n_labels < 2 or n_vocab != manifest.get("n_features"):
+            raise ModelError(f"{weights_path}: {n_vocab} features and {n_labels} labels do not match the manifest; {fix}")
+        return cls(labels, {f: i for i, f in enumerate(vocab)}, arrays["idf"], arrays["coef"], arrays["intercept"], manifest)
+
+    def _vector(self, doc: str) -> tuple[np.ndarray, np.ndarray]:
+        counts: dict[int, int] = {}
+        index = self.index
+        for feature in analyze(doc):
+            j = index.get(feature)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        if not counts:
+            return np.empty(0, dtype=np.intp), np.empty(0)
+        cols = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts))
+        values = tf * self.idf[cols]
+        norm = math.sqrt(float(values @ values))
+        return cols, values / norm if norm else values
+
+    def decision(self, docs: Sequence[str]) -> np.ndarray:
+        """Linear scores (n, labels) for analyzer documents."""
+        out = np.empty((len(docs), len(self.labels)))
+        for i, doc in enumerate(docs):
+            cols, values = self._vector(doc)
+            out[i] = self.coef[:, cols] @ values + self.intercept
+        return out
+
+    def predict_proba(self, texts: Sequence[str], osce: Sequence[bool]) -> np.ndarray:
+        """Probabilities (n, labels), columns in :attr:`labels` order."""
+        scores = self.decision([document(t, o) for t, o in zip(texts, osce)])
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
+        return scores

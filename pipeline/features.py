@@ -1,0 +1,66 @@
+"""The ONE analyzer: a sentence becomes the feature strings the model weighs.
+
+Training gives scikit-learn's vectorizer ``analyzer=analyze``; inference (``core``)
+calls the same function and looks the strings up in the exported vocabulary, so the
+fast path cannot drift from the trained model.
+
+A *document* is the sentence text behind a one-character marker that says whether
+target detection found the OSCE in it (the marker makes the feature target-aware
+without a second input to the vectorizer).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["VERSION", "document", "analyze", "SPEC"]
+
+VERSION = "features.v1"
+SPEC = {
+    "name": VERSION,
+    "words": "lower-cased \\w+ tokens (apostrophes kept), unigrams to trigrams, prefixed w:",
+    "negation": "tokens within 3 words after a negation word also emitted as neg:<token>",
+    "target": "t:osce or t:none from the document marker",
+    "chars": "character 3-5-grams inside each lower-cased word padded with spaces, prefixed c:",
+}
+
+_OSCE_MARK, _NONE_MARK = "\u2460", "\u2461"  # ① / ②: never in news text
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "hardly", "n't", "cannot", "nobody", "none"})
+
+
+def document(text: str, osce: bool) -> str:
+    """The analyzer's input for one sentence.
+
+    >>> analyze(document("Not biased.", True))[:4]
+    ['t:osce', 'w:not', 'w:biased', 'neg:biased']
+    """
+    return (_OSCE_MARK if osce else _NONE_MARK) + text
+
+
+def analyze(doc: str) -> list[str]:
+    """Feature strings of one document (see :data:`SPEC`)."""
+    if doc[:1] == _OSCE_MARK:
+        feats, text = ["t:osce"], doc[1:]
+    elif doc[:1] == _NONE_MARK:
+        feats, text = ["t:none"], doc[1:]
+    else:
+        feats, text = [], doc
+    words = _TOKEN.findall(text.lower().replace("n't", " not"))
+    countdown = 0
+    for i, w in enumerate(words):
+        feats.append("w:" + w)
+        if countdown:
+            feats.append("neg:" + w)
+            countdown -= 1
+        if w in _NEGATORS:
+            countdown = 3
+        if i:
+            feats.append("w:" + words[i - 1] + " " + w)
+        if i > 1:
+            feats.append("w:" + words[i - 2] + " " + words[i - 1] + " " + w)
+    for w in words:
+        padded = f" {w} "
+        for n in (3, 4, 5):
+            feats.extend("c:" + padded[j:j + n] for j in range(len(padded) - n + 1))
+    return feats

@@ -1,0 +1,730 @@
+"""Label: weak stance labels for every sentence from small, named labelling functions.
+
+Each labelling function (LF) looks at one sentence in its article context and
+returns ``COOPERATIVE``, ``CRITICAL``, ``NEUTRAL`` or ``ABSTAIN``.  Their votes form a
+matrix (one row per sentence, one column per LF); a majority vote and a weighted
+vote combine them, and the stage keeps whichever scores better on the dev gold.
+Lexicons are passed to the LFs (``Lexicons``), never read from globals, so a test
+can run an LF with a lexicon of its own.
+
+The stance definitions are in ``docs/annotation.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .target import SentenceTarget, detect
+
+__all__ = [
+    "ABSTAIN", "COOPERATIVE", "CRITICAL", "NEUTRAL", "LABELS", "LF", "LFS", "Lexicons", "SentenceContext",
+    "apply_lfs", "contexts_for_article", "majority_vote", "WeightedVote", "lf_summary",
+]
+
+ABSTAIN, COOPERATIVE, CRITICAL, NEUTRAL = -1, 0, 1, 2
+LABELS = ("cooperative", "critical", "neutral")
+VERSION = "lfs.v1"
+
+
+def _rx(*alternatives: str) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")", re.I)
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """Cue patterns the labelling functions use. Each is a compiled regular expression.
+
+    The defaults were written from the annotation guide's cue lists and widened by
+    reading the train split (never dev or test); see ``docs/annotation.md``.
+    """
+
+    thanks: re.Pattern = _rx(r"thank\w*", r"grateful", r"gratitude", r"appreciat\w+", r"indebted", r"acknowledg\w+ the (?:work|role|contribution)")
+    praise: re.Pattern = _rx(
+        r"prais\w+", r"commend\w*", r"laud\w*", r"hail\w*", r"valu(?:e|ed|es|able)", r"professional\w*", r"high(?:ly)? (?:regard|rat|estimat|apprec)\w*",
+        r"admir\w+", r"excellent", r"invaluable", r"important contribution", r"significant contribution", r"positive (?:role|contribution|assessment)",
+        r"tribute", r"congratulat\w+", r"honou?r(?:ed|s)?\b", r"decorat\w+", r"award\w*", r"medal", r"order of",
+    )
+    welcome: re.Pattern = _rx(r"welcom\w+", r"glad", r"pleased", r"delighted", r"embrac\w+", r"look(?:s|ed)? forward")
+    constructive: re.Pattern = _rx(
+        r"constructive", r"fruitful", r"productive", r"useful", r"businesslike", r"cordial", r"warm", r"friendly", r"open and",
+        r"frank", r"mutually beneficial", r"successful", r"good-faith", r"in good faith", r"substantive", r"trust(?:ed|ful)?\b",
+    )
+    partnership: re.Pattern = _rx(
+        r"partner\w*", r"cooperat\w+", r"co-operat\w+", r"collaborat\w+", r"joint(?:ly)?", r"together", r"engagement", r"dialogue", r"interaction",
+        r"ties", r"relations",
+    )
+    commitment: re.Pattern = _rx(
+        r"commit\w*", r"pledg\w+", r"read(?:y|iness)", r"stands? ready", r"determin\w+", r"intend\w*", r"promis\w+", r"vow\w*", r"will continue",
+        r"keen", r"eager", r"willing\w*",
+    )
+    strengthen: re.Pattern = _rx(r"strengthen\w*", r"deepen\w*", r"enhanc\w+", r"expand\w*", r"develop\w*", r"further", r"boost\w*", r"intensif\w+")
+    recommendations: re.Pattern = _rx(r"recommendations?", r"advice", r"expertise", r"suggestions?", r"proposals?")
+    implement: re.Pattern = _rx(r"implement\w*", r"incorporat\w+", r"adopt\w*", r"take (?:on board|into account)", r"act(?:ed)? upon", r"follow(?:ed)? up", r"address\w*", r"reflect\w*")
+    support: re.Pattern = _rx(r"support\w*", r"assist\w*", r"help\w*", r"contribut\w+", r"backing", r"aid\b", r"facilitat\w+", r"mediat\w+")
+    invite: re.Pattern = _rx(r"invit\w+", r"extended an invitation", r"opened its doors", r"accredited", r"granted (?:access|accreditation)", r"full access", r"unhindered")
+    bias: re.Pattern = _rx(
+        r"bias\w*", r"one-sided", r"partial\b", r"partiality", r"prejudic\w+", r"tendentious", r"skewed", r"slanted", r"distort\w*", r"lopsided",
+        r"preconceived", r"ready-made", r"pre-written", r"predetermined", r"pre-cooked", r"written in advance", r"cherry-pick\w*", r"selective\w*", r"selectively",
+    )
+    objectivity_lack: re.Pattern = _rx(
+        r"lack\w* (?:of )?objectiv\w*", r"not objective", r"far from (?:objective|reality|the truth)", r"detached from (?:reality|the realities)", r"divorced from reality",
+        r"does not reflect", r"did not reflect", r"fails? to reflect", r"failed to reflect", r"not correspond", r"at odds with", r"misrepresent\w*", r"unbalanced", r"unfair",
+    )
+    double_standards: re.Pattern = _rx(r"double standards?", r"double-standard\w*", r"different yardsticks?", r"different standards", r"hypocri\w+", r"selective approach")
+    politicised: re.Pattern = _rx(
+        r"politici[sz]\w+", r"politically motivated", r"political (?:agenda|order|motives?|purposes?|games?|ends?|instrument)", r"geopoliti\w+",
+        r"instrument of (?:pressure|influence)", r"tool of (?:pressure|influence)", r"tool (?:for|of) the west", r"serv\w+ (?:the )?(?:interests|agenda)",
+        r"western (?:capitals|interests|agenda|sponsors|patrons)", r"propaganda", r"russophob\w+", r"anti-russian", r"hostile", r"weapon\w*",
+        r"pressure on", r"lectur\w+", r"dictat\w+", r"patroni[sz]\w+", r"mentor\w*", r"condescend\w+",
+    )
+    unfounded: re.Pattern = _rx(
+        r"unfounded", r"unsubstantiated", r"groundless", r"baseless", r"unconfirmed", r"unproven", r"fabricat\w+", r"false", r"untrue", r"lies\b",
+        r"so-called", r"allegations?", r"speculat\w+", r"fiction", r"myth\w*", r"absurd", r"nonsense", r"ridiculous", r"slander\w*", r"smear\w*", r"libel\w*",
+    )
+    interference: re.Pattern = _rx(
+        r"interfer\w+", r"meddl\w+", r"internal affairs", r"domestic affairs", r"exceed\w* (?:its )?mandate", r"beyond (?:its|their) mandate",
+        r"overstep\w*", r"sovereign\w*", r"encroach\w*", r"intrusi\w+",
+    )
+    rejection: re.Pattern = _rx(
+        r"reject\w*", r"dismiss\w*", r"refut\w+", r"slam\w*", r"lash\w* out", r"condemn\w*", r"denounc\w+", r"cannot accept", r"can not accept",
+        r"unacceptable", r"disput\w+", r"contest\w*", r"challeng\w+", r"disagree\w*", r"protest\w*", r"criticis\w+", r"criticiz\w+", r"blast\w*",
+        r"accus\w+", r"blam\w+", r"castigat\w+", r"rebuk\w+", r"rebuff\w*", r"scold\w*", r"attack\w*", r"disappoint\w*", r"indignat\w+", r"outrage\w*",
+        r"regret\w*", r"deplor\w+", r"not accept", r"never accept", r"discredit\w*", r"undermin\w+",
+    )
+    refusal: re.Pattern = _rx(
+        r"refus\w+", r"declin\w+ (?:to|the|an)", r"not (?:to )?invite", r"no invitation", r"without (?:an )?invitation", r"uninvit\w+", r"withdr[ae]w\w* (?:the |its )?invitation",
+        r"den(?:y|ied|ies) (?:\w+ )?(?:access|accreditation|visas?|entry)", r"barr\w+", r"bann\w+", r"cap(?:ped)? (?:on )?the number", r"limit\w* the number",
+        r"(?:small|restricted|limited) (?:number|quota)", r"expel\w*", r"expuls\w+", r"clos\w+ (?:the|its|down)", r"shut\w* down", r"downgrad\w+", r"not (?:to )?extend",
+        r"block\w*", r"veto\w*", r"obstruct\w*", r"not allowed", r"turned (?:away|down)", r"persona non grata", r"terminat\w+", r"wind(?:ing)? up", r"suspend\w*",
+        r"walk\w* out", r"boycott\w*", r"leave the", r"quit\w*", r"pull\w* out",
+    )
+    threat: re.Pattern = _rx(
+        r"taken into account", r"consequences", r"prosecut\w+", r"arrest\w*", r"criminal(?:ly)?", r"jail", r"warn\w*", r"ultimatum", r"retaliat\w+",
+        r"reconsider\w*", r"review (?:its|our) (?:participation|cooperation|relations)", r"at its own risk", r"will not be tolerated", r"stay away",
+        r"not welcome", r"unwelcome", r"lessons? (?:to be|will be) learned", r"draw (?:the appropriate )?conclusions",
+    )
+    distrust: re.Pattern = _rx(
+        r"mistrust", r"distrust", r"suspicio\w+", r"unwilling\w*", r"lack of (?:desire|will|respect|understanding)", r"disrespect\w*", r"credibility",
+        r"irrelevan\w+", r"useless", r"obsolete", r"outdated", r"anachronis\w+", r"crisis", r"decline\w*", r"degrad\w+", r"failure", r"failed", r"flawed",
+        r"ineffective", r"toothless", r"paralys\w+", r"lost its way", r"questionable", r"dubious", r"doubt\w*", r"puts? in question", r"arrogan\w+",
+    )
+    objectivity_demand: re.Pattern = _rx(
+        r"objective approach", r"objectiv\w+", r"impartial\w*", r"unbiased", r"neutral(?:ity)?", r"balanced", r"fair assessment", r"without prejudice",
+        r"not (?:to )?repeat", r"past mistakes",
+    )
+    demand_verb: re.Pattern = _rx(
+        r"stress\w*", r"insist\w*", r"urg\w+", r"expect\w*", r"demand\w*", r"call\w* on", r"called for", r"must", r"should", r"importance", r"reminded",
+        r"underlin\w+", r"emphasi[sz]\w+",
+    )
+    negation: re.Pattern = _rx(
+        r"not", r"no", r"never", r"n't", r"without", r"nor", r"neither", r"hardly", r"nobody", r"none", r"far from", r"lack\w*", r"absence",
+    )
+    reporting: re.Pattern = _rx(
+        r"said", r"says", r"noted", r"found", r"concluded", r"reported", r"stated", r"assess\w+", r"observed", r"highlighted", r"pointed (?:to|out)",
+        r"expressed concern", r"concern\w*", r"recorded", r"documented", r"according to", r"criticis\w+ the (?:authorities|government|conduct|restrictions)",
+        r"report(?:s|ed)? that", r"findings", r"statement", r"assessment", r"conclusions",
+    )
+    host_findings: re.Pattern = _rx(
+        r"restrictions?", r"irregularit\w+", r"violations?", r"pressure on (?:voters|journalists|candidates|media)", r"intimidat\w+", r"ballot stuffing",
+        r"lack\w* (?:of )?(?:genuine )?(?:competition|pluralism|choice|alternatives|independence|transparency)", r"fundamental freedoms", r"procedural",
+        r"shortcomings", r"deficiencies", r"competiti\w+", r"well[- ]organi[sz]ed", r"efficient\w*", r"orderly", r"calm", r"peaceful", r"turnout",
+        r"media (?:coverage|environment|freedom)", r"freedom of (?:assembly|expression|the media)", r"registration", r"candidates?", r"voters?",
+        r"polling stations?", r"vote count\w*", r"counting", r"tabulation", r"legal framework", r"campaign", r"misuse of (?:administrative|state) resources",
+    )
+    deployment: re.Pattern = _rx(
+        r"deploy\w*", r"arriv\w+", r"open\w*", r"began", r"start\w*", r"will (?:present|publish|release|issue)", r"publish\w*", r"scheduled", r"expected",
+        r"consist\w*", r"compris\w+", r"headed by", r"led by", r"long-term observers", r"short-term observers", r"core team", r"based in", r"headquarter\w*",
+        r"mandate", r"established", r"visit\w*", r"held", r"took place", r"present\w*", r"conference", r"meeting", r"met\b", r"discuss\w*", r"briefed",
+        r"informed", r"exchanged", r"talks", r"attended", r"participat\w+", r"session", r"delegation",
+    )
+    election_praise: re.Pattern = _rx(
+        r"free and (?:fair|transparent|democratic)", r"transparent", r"democratic", r"open and", r"legitimate", r"in accordance with", r"international standards",
+        r"milestone", r"high level", r"well organi[sz]ed", r"no (?:serious )?violations", r"competitive",
+    )
+
+
+DEFAULT_LEXICONS = Lexicons()
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    """What a labelling function sees: one sentence, its target info and its neighbours."""
+
+    text: str
+    target: SentenceTarget
+    prev_text: str = ""
+    article_osce: bool = False
+
+    @property
+    def concerns(self) -> bool:
+        return self.target.concerns
+
+    @property
+    def explicit(self) -> bool:
+        return any(m.kind == "explicit" for m in self.target.mentions)
+
+
+def contexts_for_article(sentences: Sequence[str], title: str | None = None) -> list[SentenceContext]:
+    """Build the LF inputs for all sentences of one article."""
+    targets = detect(sentences, title)
+    article_osce = any(t.concerns for t in targets)
+    return [
+        SentenceContext(text, target, sentences[i - 1] if i else "", article_osce)
+        for i, (text, target) in enumerate(zip(sentences, targets))
+    ]
+
+
+@dataclass(frozen=True)
+class LF:
+    """A named, versioned labelling function."""
+
+    name: str
+    version: int
+    func: Callable[[SentenceContext, Lexicons], int]
+    doc: str = field(default="", compare=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}.v{self.version}"
+
+    def __call__(self, x: SentenceContext, lex: Lexicons = DEFAULT_LEXICONS) -> int:
+        return self.func(x, lex)
+
+
+LFS: list[LF] = []
+
+
+def labeling_function(version: int = 1):
+    """Register ``func`` as a labelling function named after it."""
+
+    def register(func):
+        lf = LF(func.__name__, version, func, (func.__doc__ or "").strip())
+        LFS.append(lf)
+        return lf
+
+    return register
+
+
+# ----------------------------------------------------------------- helpers
+
+def _near(x: SentenceContext, pattern: re.Pattern, window: int = 80) -> bool:
+    """``pattern`` occurs within ``window`` characters of an OSCE mention (anywhere if carried)."""
+    if x.target.carried:
+        return bool(pattern.search(x.text))
+    for m in pattern.finditer(x.text):
+        for mention in x.target.mentions:
+            if m.start() - window <= mention.end and mention.start <= m.end() + window:
+                return True
+    return False
+
+
+def _negated(text: str, match: re.Match, lex: Lexicons, span: int = 30) -> bool:
+    """A negation word in the few words before ``match``."""
+    before = text[max(0, match.start() - span): match.start()]
+    return bool(lex.negation.search(before))
+
+
+def _unnegated(x: SentenceContext, pattern: re.Pattern, lex: Lexicons) -> bool:
+    return any(not _negated(x.text, m, lex) for m in pattern.finditer(x.text))
+
+
+def _any_critical_cue(x: SentenceContext, lex: Lexicons) -> bool:
+    return any(p.search(x.text) for p in (lex.bias, lex.double_standards, lex.politicised, lex.unfounded, lex.interference, lex.refusal, lex.threat))
+
+
+def _any_cooperative_cue(x: SentenceContext, lex: Lexicons) -> bool:
+    return any(p.search(x.text) for p in (lex.thanks, lex.praise, lex.welcome, lex.constructive))
+
+
+_OSCE_SUBJECT = re.compile(
+    r"^(?:[\"«“]?\s*)(?:The\s+)?(?:OSCE|ODIHR|head of|(?:\w+\s+){0,3}(?:mission|observers|monitors|Office|delegation|Chair\w*|co-chairs|envoy|Director|Secretary General)|He|She|They|[A-Z]\w+ (?:[A-Z]\w+ )?(?:said|noted|told|added))",
+)
+
+
+# ----------------------------------------------------------------- the functions
+
+@labeling_function()
+def no_target(x, lex):
+    """A sentence that does not concern the OSCE is neutral (guide: not about the OSCE)."""
+    return NEUTRAL if not x.concerns else ABSTAIN
+
+
+@labeling_function()
+def boilerplate_line(x, lex):
+    """Navigation, rates, credits and other page furniture are neutral (rule 6)."""
+    from .ingest import line_kind
+
+    return NEUTRAL if line_kind(x.text) is not None else ABSTAIN
+
+
+@labeling_function()
+def thanks_near_target(x, lex):
+    """Thanks or appreciation close to an OSCE mention (rule 1: either side thanking)."""
+    return COOPERATIVE if x.concerns and _near(x, lex.thanks) and _unnegated(x, lex.thanks, lex) else ABSTAIN
+
+
+@labeling_function()
+def praise_of_osce(x, lex):
+    """Praise, commendation or honours near an OSCE mention."""
+    return COOPERATIVE if x.concerns and _near(x, lex.praise, 60) and _unnegated(x, lex.praise, lex) else ABSTAIN
+
+
+@labeling_function()
+def welcomes_osce(x, lex):
+    """Welcoming the OSCE, its visit, its recommendations or a dialogue with it."""
+    return COOPERATIVE if x.concerns and _near(x, lex.welcome, 60) and _unnegated(x, lex.welcome, lex) else ABSTAIN
+
+
+@labeling_function()
+def constructive_relations(x, lex):
+    """'Constructive', 'fruitful', 'useful' meetings or dialogue with the OSCE."""
+    return COOPERATIVE if x.concerns and _unnegated(x, lex.constructive, lex) and lex.partnership.search(x.text) else ABSTAIN
+
+
+@labeling_function()
+def commitment_to_cooperate(x, lex):
+    """A pledge or readiness to work with the OSCE or to cooperate further."""
+    if x.concerns and _unnegated(x, lex.commitment, lex) and (lex.partnership.search(x.text) or lex.implement.search(x.text)):
+        return COOPERATIVE
+    return ABSTAIN
+
+
+@labeling_function()
+def strengthen_cooperation(x, lex):
+    """'Further strengthening cooperation' and the like with the OSCE."""
+    if x.concerns and lex.strengthen.search(x.text) and lex.partnership.search(x.text) and not _any_critical_cue(x, lex):
+        return COOPERATIVE
+    return ABSTAIN
+
+
+@labeling_function()
+def implement_recommendations(x, lex):
+    """A commitment to implement or take on board the OSCE's recommendations."""
+    if x.concerns and lex.recommendations.search(x.text) and _unnegated(x, lex.implement, lex) and (
+        lex.commitment.search(x.text) or lex.welcome.search(x.text) or lex.thanks.search(x.text)
+    ):
+        return COOPERATIVE
+    return ABSTAIN
+
+
+@labeling_function()
+def support_for_osce(x, lex):
+    """Support or assistance given to or by the OSCE, praised as such."""
+    if x.concerns and _near(x, lex.support, 50) and (lex.praise.search(x.text) or lex.thanks.search(x.text) or lex.strengthen.search(x.text)):
+        return COOPERATIVE
+    return ABSTAIN
+
+
+@labeling_function()
+def invites_observers(x, lex):
+    """Inviting the OSCE's observers or granting them access, not refused."""
+    if x.concerns and _unnegated(x, lex.invite, lex) and not lex.refusal.search(x.text) and not lex.threat.search(x.text):
+        return COOPERATIVE
+    return ABSTAIN
+
+
+@labeling_function()
+def osce_thanks_hosts(x, lex):
+    """The OSCE side (subject of the sentence) thanking or praising its hosts (rule 1)."""
+    if x.concerns and _OSCE_SUBJECT.match(x.text) and (lex.thanks.search(x.text) or lex.praise.search(x.text)) and not _any_critical_cue(x, lex):
+        return COOPERATIVE
+    return ABSTAIN
+
+
+@labeling_function()
+def negated_criticism(x, lex):
+    """Denying a critical cue ('did not question the mission's impartiality') is cooperative."""
+    if not x.concerns:
+        return ABSTAIN
+    m = re.search(r"\b(?:not|never|no reason to)\s+(?:\w+\s+){0,2}(?:question\w*|doubt\w*|disput\w+|challeng\w+)\s+(?:\w+\s+){0,4}"
+                  r"(?:impartial\w*|objectiv\w+|professional\w*|integrity|credib\w+|findings|work)", x.text, re.I)
+    m = m or re.search(r"\b(?:not|never)\s+(?:been\s+)?(?:biased|partial|politici[sz]ed)", x.text, re.I)
+    return COOPERATIVE if m else ABSTAIN
+
+
+@labeling_function()
+def bias_accusation(x, lex):
+    """Accusing the OSCE of bias, one-sidedness or prejudice."""
+    if x.concerns and any(not re.search(r"\b(?:not|never|without|un)\s*$", x.text[max(0, m.start() - 8): m.start()], re.I)
+                          for m in lex.bias.finditer(x.text)):
+        return CRITICAL
+    return ABSTAIN
+
+
+@labeling_function()
+def lacks_objectivity(x, lex):
+    """'Lacks objectivity', 'detached from reality', 'does not reflect' the situation."""
+    return CRITICAL if x.concerns and lex.objectivity_lack.search(x.text) else ABSTAIN
+
+
+@labeling_function()
+def double_standards(x, lex):
+    """Double standards or a selective approach."""
+    return CRITICAL if x.concerns and lex.double_standards.search(x.text) else ABSTAIN
+
+
+@labeling_function()
+def politicised(x, lex):
+    """The OSCE as politicised, an instrument of pressure, serving others' interests."""
+    return CRITICAL if x.concerns and _near(x, lex.politicised, 120) else ABSTAIN
+
+
+@labeling_function()
+def unfounded_claims(x, lex):
+    """Findings called unfounded, unsubstantiated, 'so-called' (rule 2's exception)."""
+    return CRITICAL if x.concerns and lex.unfounded.search(x.text) else ABSTAIN
+
+
+@labeling_function()
+def interference(x, lex):
+    """Interference in internal affairs, exceeding the mandate."""
+    return CRITICAL if x.concerns and _unnegated(x, lex.interference, lex) else ABSTAIN
+
+
+@labeling_function()
+def rejects_findings(x, lex):
+    """Rejecting, dismissing, condemning or disputing the OSCE or its findings."""
+    if x.concerns and _near(x, lex.rejection, 100) and _unnegated(x, lex.rejection, lex):
+        return CRITICAL
+    return ABSTAIN
+
+
+@labeling_function()
+def refuses_access(x, lex):
+    """Refusing an invitation, capping or barring observers, closing an office, blocking a mandate."""
+    return CRITICAL if x.concerns and _near(x, lex.refusal, 100) else ABSTAIN
+
+
+@labeling_function()
+def threatens(x, lex):
+    """Threats and warnings: 'will be taken into account', prosecution of observers, consequences."""
+    if x.concerns and lex.threat.search(x.text) and not lex.thanks.search(x.text):
+        return CRITICAL
+    return ABSTAIN
+
+
+@labeling_function()
+def distrust(x, lex):
+    """Mistrust, doubts about credibility, 'obsolete', 'lost its way'."""
+    return CRITICAL if x.concerns and _near(x, lex.distrust, 100) else ABSTAIN
+
+
+@labeling_function()
+def veiled_objectivity_demand(x, lex):
+    """Demanding objectivity ('stressed the importance of an objective approach'), not merely hoping for it."""
+    if x.concerns and lex.objectivity_demand.search(x.text) and lex.demand_verb.search(x.text) and not re.search(r"\bhop\w+", x.text, re.I):
+        return CRITICAL
+    return ABSTAIN
+
+
+@labeling_function()
+def negated_cooperation(x, lex):
+    """Negated warmth: 'no longer welcome', 'not constructive', 'has never been a neutral arbiter'."""
+    if not x.concerns:
+        return ABSTAIN
+    pattern = re.compile(
+        r"\b(?:not|no longer|never|hardly|lack\w* of|without)\s+(?:\w+\s+){0,3}?(?:constructive|welcome|useful|helpful|cooperat\w+|partner|neutral|"
+        r"impartial|objective|honest|fair|trust\w*|respect\w*|balanced|credible|serious)", re.I)
+    return CRITICAL if pattern.search(x.text) and not re.search(r"\bnot only\b", x.text, re.I) else ABSTAIN
+
+
+@labeling_function()
+def reported_osce_findings(x, lex):
+    """The OSCE reporting on the host's conduct, with no evaluation of the OSCE itself (rule 2)."""
+    if (x.concerns and lex.reporting.search(x.text) and lex.host_findings.search(x.text)
+            and not _any_critical_cue(x, lex) and not _any_cooperative_cue(x, lex) and not lex.rejection.search(x.text)):
+        return NEUTRAL
+    return ABSTAIN
+
+
+@labeling_function()
+def factual_deployment(x, lex):
+    """Deployment, schedules, meetings and who-met-whom with no evaluative cue."""
+    if (x.concerns and lex.deployment.search(x.text) and not _any_critical_cue(x, lex) and not _any_cooperative_cue(x, lex)
+            and not lex.rejection.search(x.text) and not lex.distrust.search(x.text) and not lex.partnership.search(x.text)):
+        return NEUTRAL
+    return ABSTAIN
+
+
+@labeling_function()
+def numbers_and_dates(x, lex):
+    """A sentence about the OSCE carried by figures and dates (observers, polling stations, days)."""
+    digits = len(re.findall(r"\d+", x.text))
+    if x.concerns and digits >= 2 and not _any_critical_cue(x, lex) and not _any_cooperative_cue(x, lex) and not lex.rejection.search(x.text):
+        return NEUTRAL
+    return ABSTAIN
+
+
+@labeling_function()
+def non_osce_praise(x, lex):
+    """Praise of elections or reforms by others, with no explicit OSCE mention (rule 3)."""
+    if not x.explicit and lex.election_praise.search(x.text) and not x.target.carried and not lex.thanks.search(x.text):
+        return NEUTRAL
+    return ABSTAIN
+
+
+@labeling_function()
+def mandate_description(x, lex):
+    """What the OSCE's mandate or documents say ('ODIHR has a mandate to assist ...')."""
+    if x.concerns and re.search(r"\b(?:mandate|Copenhagen Document|Helsinki|commitments|participating States)\b", x.text) and not (
+        _any_critical_cue(x, lex) or _any_cooperative_cue(x, lex)
+    ):
+        return NEUTRAL
+    return ABSTAIN
+
+
+@labeling_function()
+def osce_regrets_obstruction(x, lex):
+    """The OSCE regretting it could not observe or was obstructed: the relationship is adversarial."""
+    if x.concerns and re.search(r"\b(?:regret\w*|deplor\w+|disappoint\w*)\b", x.text, re.I) and lex.refusal.search(x.text):
+        return CRITICAL
+    return ABSTAIN
+
+
+@labeling_function()
+def scare_quotes(x, lex):
+    """Scare quotes around the OSCE's words: 'its "findings"', 'the "observers"'."""
+    if x.concerns and re.search(r"[\"“«']\s*(?:findings|observers|experts|monitors|assessment|concerns|democracy|recommendations)\s*[\"”»']", x.text, re.I):
+        return CRITICAL
+    return ABSTAIN
+
+
+@labeling_function()
+def western_agenda(x, lex):
+    """The OSCE as a Western tool or serving Washington/Brussels."""
+    if x.concerns and re.search(r"\b(?:Western|the West|Washington|Brussels|NATO|Anglo-Saxon)\b", x.text) and (
+        lex.politicised.search(x.text) or lex.bias.search(x.text) or lex.rejection.search(x.text) or re.search(r"\b(?:serv\w+|order\w*|dictat\w+)\b", x.text, re.I)
+    ):
+        return CRITICAL
+    return ABSTAIN
+
+
+@labeling_function()
+def mixed_takes_critical(x, lex):
+    """'Despite cooperation ..., the report is one-sided': a concession then criticism (rule 5)."""
+    if x.concerns and re.search(r"\b(?:despite|although|though|while|however|but|yet|nevertheless)\b", x.text, re.I) and (
+        _any_critical_cue(x, lex) or lex.objectivity_lack.search(x.text)
+    ) and _any_cooperative_cue(x, lex) | bool(lex.partnership.search(x.text)):
+        return CRITICAL
+    return ABSTAIN
+
+
+@labeling_function()
+def anniversary_and_honours(x, lex):
+    """Anniversaries, awards and celebrations of the OSCE's presence."""
+    if x.concerns and re.search(r"\b(?:anniversary|jubilee|award\w*|order|medal|decorat\w+|celebrat\w+|marks? \d+ years)\b", x.text, re.I) and not (
+        _any_critical_cue(x, lex)
+    ):
+        return COOPERATIVE
+    return ABSTAIN
+
+
+@labeling_function()
+def ready_to_host(x, lex):
+    """Creating 'all necessary conditions' for the observers' work."""
+    if x.concerns and re.search(r"\b(?:all (?:the )?necessary conditions|every condition|unhindered|full access|smooth(?:ly)?|assistance to the (?:mission|observers))\b", x.text, re.I) and not (
+        _any_critical_cue(x, lex)
+    ):
+        return COOPERATIVE
+    return ABSTAIN
+
+
+# ----------------------------------------------------------------- combining
+
+def apply_lfs(contexts: Sequence[SentenceContext], lfs: Sequence[LF] = LFS, lex: Lexicons = DEFAULT_LEXICONS) -> np.ndarray:
+    """The label matrix: ``L[i, j]`` is LF ``j``'s vote on sentence ``i`` (``ABSTAIN`` = -1)."""
+    L = np.full((len(contexts), len(lfs)), ABSTAIN, dtype=np.int8)
+    for i, x in enumerate(contexts):
+        for j, lf in enumerate(lfs):
+            L[i, j] = lf(x, lex)
+    return L
+
+
+# Ties go to the more specific stance (rule 5): critical, then cooperative, then neutral.
+_TIE_ORDER = np.array([1.0e-6, 2.0e-6, 0.0])
+
+
+def majority_vote(L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Majority vote over non-abstaining LFs; a row with no vote is neutral with confidence 1/3.
+
+    Returns ``(labels, confidence)``; confidence is the winning share of the votes.
+    """
+    counts = np.stack([(L == k).sum(axis=1) for k in range(3)], axis=1).astype(float)
+    total = counts.sum(axis=1)
+    labels = np.argmax(counts + _TIE_ORDER, axis=1)
+    labels[total == 0] = NEUTRAL
+    confidence = np.where(total > 0, counts.max(axis=1) / np.maximum(total, 1), 1 / 3)
+    return labels, confidence
+
+
+class WeightedVote:
+    """A weighted vote: each LF's vote counts by the log-odds of its accuracy.
+
+    Accuracies are estimated on the sentences with gold labels passed to ``fit``
+    (the train split), smoothed toward 0.7 so that a rarely-firing LF is neither
+    trusted blindly nor silenced.  Scikit-learn's estimator contract: ``fit``
+    returns ``self`` and learned attributes end in ``_``.
+    """
+
+    def __init__(self, prior_accuracy: float = 0.7, prior_strength: float = 4.0):
+        self.prior_accuracy = prior_accuracy
+        self.prior_strength = prior_strength
+
+    def fit(self, L: np.ndarray, y: np.ndarray) -> WeightedVote:
+        fired = L != ABSTAIN
+        correct = (L == y[:, None]) & fired
+        acc = (correct.sum(axis=0) + self.prior_accuracy * self.prior_strength) / (fired.sum(axis=0) + self.prior_strength)
+        acc = np.clip(acc, 0.05, 0.99)
+        self.accuracy_ = acc
+        self.weights_ = np.log(acc / (1 - acc) * 2)  # three classes: chance is 1/3, i.e. odds 1/2
+        return self
+
+    def predict_proba(self, L: np.ndarray) -> np.ndarray:
+        if not hasattr(self, "weights_"):
+            raise RuntimeError("WeightedVote is not fitted; call fit(L, y) first")
+        scores = np.zeros((L.shape[0], 3))
+        for k in range(3):
+            scores[:, k] = ((L == k) * self.weights_).sum(axis=1)
+        scores += _TIE_ORDER
+        scores -= scores.max(axis=1, keepdims=True)
+        p = np.exp(scores)
+        p /= p.sum(axis=1, keepdims=True)
+        none = (L == ABSTAIN).all(axis=1)
+        p[none] = [0.0, 0.0, 1.0]
+        return p
+
+    def predict(self, L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        p = self.predict_proba(L)
+        return p.argmax(axis=1), p.max(axis=1)
+
+
+def lf_summary(L: np.ndarray, lfs: Sequence[LF], y: np.ndarray | None = None) -> list[dict]:
+    """Per LF: polarity, coverage, overlap, conflict and (with gold ``y``, -1 = unknown) accuracy.
+
+    The columns follow Snorkel's ``LFAnalysis.lf_summary``.
+    """
+    fired = L != ABSTAIN
+    n_fired = fired.sum(axis=1)
+    rows = []
+    for j, lf in enumerate(lfs):
+        col = L[:, j]
+        mask = fired[:, j]
+        others = np.delete(L, j, axis=1)
+        disagree = ((others != ABSTAIN) & (others != col[:, None])).any(axis=1)
+        row = {
+            "lf": lf.id,
+            "polarity": ",".join(LABELS[k] for k in sorted(set(col[mask].tolist()))),
+            "coverage": float(mask.mean()) if len(col) else 0.0,
+            "overlaps": float((mask & (n_fired > 1)).mean()) if len(col) else 0.0,
+            "conflicts": float((mask & disagree).mean()) if len(col) else 0.0,
+        }
+        if y is not None:
+            known = mask & (y >= 0)
+            row["n_gold"] = int(known.sum())
+            row["accuracy"] = float((col[known] == y[known]).mean()) if known.any() else float("nan")
+        rows.append(row)
+    return rows
+
+
+# ----------------------------------------------------------------- the stage
+
+def label_corpus(articles: Sequence[dict], sentences: Sequence[dict], lfs: Sequence[LF] = LFS,
+                 lex: Lexicons = DEFAULT_LEXICONS) -> tuple[list[dict], np.ndarray]:
+    """LF votes for every sentence, grouped by article.  Returns ``(rows, L)``:
+    ``rows[i]`` carries the sentence's key, ids and target info, ``L[i]`` its votes."""
+    titles = {a["id"]: a.get("title") for a in articles}
+    by_article: dict[str, list[dict]] = {}
+    for s in sentences:
+        by_article.setdefault(s["article_id"], []).append(s)
+    rows, contexts = [], []
+    for article_id, group in by_article.items():
+        ctx = contexts_for_article([s["text"] for s in group], titles.get(article_id))
+        contexts.extend(ctx)
+        rows.extend({"key": s["key"], "article_id": article_id, "sent_idx": s["sent_idx"], **c.target.to_dict()}
+                    for s, c in zip(group, ctx))
+    return rows, apply_lfs(contexts, lfs, lex)
+
+
+def run(articles_path, sentences_path, labels_out, report_dir, gold=None, splits=None) -> dict:
+    """The ``label`` stage: votes, the combined label per sentence, and the reports.
+
+    The combiner (majority or weighted vote) is chosen by macro-F1 on the dev gold;
+    the weighted vote is fitted on the train gold only.  Returns the metrics.
+    """
+    import csv
+    import io
+
+    from .files import atomic_write, read_jsonl, write_jsonl
+    from .gold import load_gold, load_splits
+    from .metrics import MARKDOWN_HEADER, evaluate, markdown_row
+
+    gold = load_gold() if gold is None else gold
+    splits = load_splits() if splits is None else splits
+    rows, L = label_corpus(list(read_jsonl(articles_path)), list(read_jsonl(sentences_path)))
+    y = np.array([LABELS.index(gold[r["key"]]["label"]) if r["key"] in gold else -1 for r in rows])
+    split = np.array([splits.get(r["article_id"], "unlabelled") for r in rows])
+    on = {s: (split == s) & (y >= 0) for s in ("train", "dev", "test")}
+
+    mv_labels, mv_conf = majority_vote(L)
+    weighted = WeightedVote().fit(L[on["train"]], y[on["train"]])
+    wv_labels, wv_conf = weighted.predict(L)
+    scores = {
+        "majority": {s: evaluate(y[m], mv_labels[m]) for s, m in on.items()},
+        "weighted": {s: evaluate(y[m], wv_labels[m]) for s, m in on.items()},
+    }
+    chosen = max(scores, key=lambda k: scores[k]["dev"]["macro_f1"])
+    labels, confidence = (mv_labels, mv_conf) if chosen == "majority" else (wv_labels, wv_conf)
+
+    osce = np.array([r["osce"] for r in rows])
+    cue_fired = ((L != ABSTAIN) & np.array([lf.name != "no_target" for lf in LFS])).any(axis=1)
+    coverage = float(cue_fired[osce].mean()) if osce.any() else 0.0
+
+    def records():
+        for i, r in enumerate(rows):
+            yield {**r, "label": LABELS[labels[i]], "confidence": round(float(confidence[i]), 6), "split": str(split[i]),
+                   "lfs": {LFS[j].id: LABELS[L[i, j]] for j in np.flatnonzero(L[i] != ABSTAIN)}}
+
+    write_jsonl(labels_out, records())
+
+    summary = lf_summary(L[on["dev"]], LFS, y[on["dev"]])
+    full = lf_summary(L, LFS)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["lf", "polarity", "coverage", "overlaps", "conflicts", "dev_n", "dev_accuracy", "doc"])
+    for lf, all_row, dev_row in zip(LFS, full, summary):
+        writer.writerow([lf.id, all_row["polarity"], f"{all_row['coverage']:.4f}", f"{all_row['overlaps']:.4f}",
+                         f"{all_row['conflicts']:.4f}", dev_row["n_gold"], f"{dev_row['accuracy']:.4f}", lf.doc.split("\n")[0]])
+    report_dir.mkdir(parents=True, exist_ok=True)
+    with atomic_write(report_dir / "lf_summary.csv") as fh:
+        fh.write(buf.getvalue())
+
+    metrics = {"combiner": chosen, "version": VERSION, "n_lfs": len(LFS), "osce_coverage": coverage,
+               "n_sentences": len(rows), "n_osce": int(osce.sum()), **{k: v for k, v in scores.items()}}
+    lines = [
+        "# Labelling report", "",
+        f"{len(LFS)} labelling functions ({VERSION}) voted on {len(rows)} sentences, {int(osce.sum())} of them about the OSCE.",
+        f"At least one cue function (other than `no_target`) fired on {coverage:.1%} of the OSCE sentences.",
+        f"Combiner kept: **{chosen} vote** (higher macro-F1 on dev gold; the weighted vote is fitted on train gold only).", "",
+        "## Combined labeller against gold", "", MARKDOWN_HEADER,
+    ]
+    for name in ("majority", "weighted"):
+        for s in ("dev", "test"):
+            lines.append(markdown_row(f"{name} vote, {s}", scores[name][s]))
+    test = scores[chosen]["test"]
+    verdict = "meets" if test["macro_f1"] >= 0.80 else "does not meet"
+    lines += ["", f"Test macro-F1 of the kept combiner: {test['macro_f1']:.3f} ({verdict} the 0.80 target).", "",
+              "Confusion matrix of the kept combiner on test (rows gold, columns predicted; cooperative, critical, neutral):", "",
+              "```", *("  ".join(f"{v:4d}" for v in row) for row in test["confusion"]), "```", "",
+              "## Labelling functions", "", "Coverage, overlap and conflict over all sentences; accuracy on dev gold "
+              "(where the function fired). Full table: `reports/lf_summary.csv`.", "",
+              "| function | polarity | coverage | overlaps | conflicts | dev n | dev accuracy |", "|---|---|---|---|---|---|---|"]
+    for all_row, dev_row in zip(full, summary):
+        lines.append(f"| {all_row['lf']} | {all_row['polarity']} | {all_row['coverage']:.3f} | {all_row['overlaps']:.3f} | "
+                     f"{all_row['conflicts']:.3f} | {dev_row['n_gold']} | {dev_row['accuracy']:.3f} |")
+    with atomic_write(report_dir / "labelling.md") as fh:
+        fh.write("\n".join(lines) + "\n")
+    return metrics

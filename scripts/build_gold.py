@@ -1,0 +1,58 @@
+"""Turn the writers' draft labels (data/gold/drafts/*.jsonl) into gold keyed by sentence.
+
+Drafts hold the sentence text as the writer split it; the pipeline's tokeniser may split
+differently.  A tokenised sentence takes the label of the draft sentence that equals or
+contains it; when it spans several draft sentences, the more specific stance wins
+(annotation rule 5: critical > cooperative > neutral).  Sentences with no draft at all are
+listed and left out.  Run after `make tokens`:  python scripts/build_gold.py
+"""
+
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PRIORITY = {"critical": 2, "cooperative": 1, "neutral": 0}
+
+
+def fold(text):
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def main():
+    sentences = defaultdict(list)
+    for line in open(ROOT / "data/interim/sentences.jsonl", encoding="utf-8"):
+        r = json.loads(line)
+        sentences[r["article_id"]].append(r)
+    drafts = defaultdict(list)
+    for path in sorted((ROOT / "data/gold/drafts").glob("*.jsonl")):
+        for line in open(path, encoding="utf-8"):
+            if line.strip():
+                d = json.loads(line)
+                d["annotator"] = path.stem
+                drafts[d["article_id"]].append(d)
+    gold, missing = [], 0
+    for article_id, ds in sorted(drafts.items()):
+        if article_id not in sentences:
+            print(f"no such article: {article_id}", file=sys.stderr)
+            continue
+        for s in sentences[article_id]:
+            st = fold(s["text"])
+            hits = [d for d in ds if fold(d["text"]) == st] or [d for d in ds if st in fold(d["text"]) or fold(d["text"]) in st]
+            if not hits:
+                missing += 1
+                print(f"unlabelled: {article_id} #{s['sent_idx']}: {s['text'][:80]}", file=sys.stderr)
+                continue
+            best = max(hits, key=lambda d: PRIORITY[d["label"]])
+            gold.append({"key": s["key"], "article_id": article_id, "text": s["text"], "label": best["label"],
+                         "annotator": best["annotator"]})
+    out = ROOT / "data/gold/corpus.jsonl"
+    with open(out, "w", encoding="utf-8") as fh:
+        for g in gold:
+            fh.write(json.dumps(g, ensure_ascii=False, sort_keys=True) + "\n")
+    print(f"{len(gold)} gold sentences, {missing} unlabelled -> {out}")
+
+
+if __name__ == "__main__":
+    main()
