@@ -13,8 +13,16 @@ INGEST := pipeline/ingest.py pipeline/tokenize.py pipeline/files.py pipeline/pat
 
 SENTENCES := data/interim/sentences.jsonl
 ARTICLES := data/interim/articles.jsonl
+GOLD := $(wildcard data/gold/*.jsonl) data/gold/splits.json
+LABELS := data/processed/labels.jsonl
+LABEL_SRC := pipeline/label.py pipeline/lexicon.py pipeline/target.py pipeline/gold.py pipeline/metrics.py
+MODEL := models/stance/manifest.json
+TRAIN_SRC := pipeline/train.py pipeline/features.py pipeline/lexicon.py pipeline/core.py pipeline/metrics.py
+SCORES := data/processed/scores.csv
+SCORE_SRC := pipeline/score.py pipeline/api.py pipeline/core.py pipeline/features.py pipeline/lexicon.py pipeline/target.py \
+	pipeline/cli.py $(INGEST)
 
-.PHONY: help setup tokens tokenize score test lint clean
+.PHONY: help setup tokens tokenize labels train score test lint clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_ -]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +40,20 @@ $(ARTICLES) $(SENTENCES) &: $(ARTICLE_FILES) $(INGEST) | $(STAMP)
 
 tokens tokenize: $(SENTENCES) ## ingest + split seeds/ and data/raw/ into data/interim/*.jsonl
 
-score: tokens ## run the whole pipeline on the shipped seeds and data/raw
+$(LABELS) reports/labelling.md reports/lf_summary.csv &: $(SENTENCES) $(ARTICLES) $(GOLD) $(LABEL_SRC) | $(STAMP)
+	$(PY) -m pipeline label
+
+labels: $(LABELS) ## weak labels for every sentence + reports/labelling.md, reports/lf_summary.csv
+
+$(MODEL) models/stance/weights.npz reports/training.md reports/metrics.json &: $(LABELS) $(SENTENCES) $(GOLD) $(TRAIN_SRC) | $(STAMP)
+	$(PY) -m pipeline train
+
+train: $(MODEL) ## fit the classifier -> models/stance/ + reports/training.md
+
+$(SCORES) data/processed/scores.jsonl reports/stance_timeline.png &: $(ARTICLE_FILES) $(MODEL) $(SCORE_SRC) | $(STAMP)
+	$(PY) -m pipeline score --save
+
+score: $(SCORES) ## score every article in seeds/ and data/raw/ -> data/processed/scores.*, reports/stance_timeline.png
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest

@@ -1,7 +1,14 @@
 """osce-stance: stance toward the OSCE in news articles.
 
-The public face is :class:`StanceScorer`; the stages (``ingest``, ``tokenize``,
-``label``, ``train``, ``score``) are modules of their own.
+>>> from pipeline import StanceScorer
+>>> StanceScorer.load().predict(["Kazakhstan welcomed the ODIHR recommendations."])
+['cooperative']
+
+The stages (``ingest``, ``tokenize``, ``label``, ``train``, ``score``) are modules of their own.
 """
 
 __version__ = "0.1.0"
+
+from .api import StanceScorer  # noqa: E402
+
+__all__ = ["StanceScorer", "__version__"]

@@ -24,6 +24,15 @@ def _cmd_tokenize(args: argparse.Namespace) -> int:
 
 
 def _cmd_label(args: argparse.Namespace) -> int:
+    if args.sentence:
+        from .api import StanceScorer
+
+        scorer = _load_scorer(args.model)
+        for sentence, proba in zip(args.sentence, scorer.predict_proba(args.sentence)):
+            best = scorer.labels[int(proba.argmax())]
+            probs = "  ".join(f"{name} {p:.3f}" for name, p in zip(scorer.labels, proba))
+            print(f"{best:<12} {probs}  | {sentence}")
+        return 0
     from .label import run
 
     m = run(args.articles, args.sentences, args.out, args.reports)
@@ -41,6 +50,76 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_scorer(model):
+    from .api import StanceScorer
+    from .core import ModelError
+
+    try:
+        return StanceScorer.load(model)
+    except ModelError as exc:
+        raise SystemExit(f"error: {exc}") from None
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from .score import format_table, plot_timeline, write_outputs
+
+    scorer = _load_scorer(args.model)
+    skipped = []
+
+    def on_error(path, exc):
+        skipped.append(path)
+        _warn(f"warning: {path}: skipped: {exc.strerror if isinstance(exc, OSError) else exc}")
+
+    inputs = args.inputs or paths.input_roots()
+    missing = [p for p in inputs if not __import__("os").path.exists(p)]
+    if missing:
+        _warn(f"error: no such file or folder: {missing[0]}")
+        return 2
+    results = list(scorer.score_files(inputs, on_error=on_error))
+    for r in results:
+        for message in r.warnings:
+            _warn(f"warning: {r.article_id}: {message}")
+    if args.save:
+        write_outputs(results, paths.PROCESSED / "scores.csv", paths.PROCESSED / "scores.jsonl")
+        plot_timeline(results, paths.REPORTS / "stance_timeline.png")
+    if args.out:
+        from .files import atomic_write, dumps
+
+        with atomic_write(args.out) as fh:
+            if args.format == "jsonl":
+                fh.writelines(dumps(r.to_dict()) + "\n" for r in results)
+            elif args.format == "csv":
+                import csv
+
+                from .score import ArticleScore, csv_row
+
+                writer = csv.DictWriter(fh, fieldnames=list(ArticleScore.SUMMARY_FIELDS), lineterminator="\n")
+                writer.writeheader()
+                writer.writerows(csv_row(r) for r in results)
+            else:
+                fh.write(format_table(results) + "\n")
+    elif args.format == "jsonl":
+        for r in results:
+            print(__import__("json").dumps(r.to_dict(), ensure_ascii=False, sort_keys=True))
+    elif args.format == "csv":
+        import csv
+
+        from .score import ArticleScore, csv_row
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(ArticleScore.SUMMARY_FIELDS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(csv_row(r) for r in results)
+    else:
+        print(format_table(results))
+    if not results:
+        _warn("error: nothing could be scored")
+        return 2
+    if skipped:
+        _warn(f"scored {len(results)}, skipped {len(skipped)}")
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="osce-stance", description="Stance toward the OSCE in news articles.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -52,7 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     tok.add_argument("--sentences", default=paths.SENTENCES_JSONL, help="sentences JSON Lines output")
     tok.set_defaults(func=_cmd_tokenize)
 
-    lab = sub.add_parser("label", help="weak labels for every sentence from the labelling functions")
+    lab = sub.add_parser("label", help="weak labels for the corpus; or, given sentences, their predicted stance")
+    lab.add_argument("sentence", nargs="*", help="sentences to classify with the trained model")
+    lab.add_argument("--model", default=None, help="model folder (default: the shipped models/stance)")
     lab.add_argument("--articles", default=paths.ARTICLES_JSONL)
     lab.add_argument("--sentences", default=paths.SENTENCES_JSONL)
     lab.add_argument("--out", default=paths.LABELS_JSONL)
@@ -65,6 +146,15 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--model", default=paths.MODELS / "stance")
     tr.add_argument("--reports", default=paths.REPORTS)
     tr.set_defaults(func=_cmd_train)
+
+    sc = sub.add_parser("score", help="score articles: stance toward the OSCE with evidence")
+    sc.add_argument("inputs", nargs="*", help="files or folders (default: seeds/ and data/raw/)")
+    sc.add_argument("--format", choices=("table", "csv", "jsonl"), default="table")
+    sc.add_argument("--out", help="write the chosen format to this file (atomically) instead of stdout")
+    sc.add_argument("--save", action="store_true",
+                    help="also write data/processed/scores.csv, scores.jsonl and reports/stance_timeline.png")
+    sc.add_argument("--model", default=None, help="model folder (default: the shipped models/stance)")
+    sc.set_defaults(func=_cmd_score)
     return parser
 
 

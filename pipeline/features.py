@@ -13,19 +13,27 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import VERSION as LEXICON_VERSION
+from .lexicon import families
+
 __all__ = ["VERSION", "document", "analyze", "SPEC"]
 
-VERSION = "features.v1"
+VERSION = "features.v2"
 SPEC = {
     "name": VERSION,
+    "lexicon": LEXICON_VERSION,
     "words": "lower-cased \\w+ tokens (apostrophes kept), unigrams to trigrams, prefixed w:",
     "negation": "tokens within 3 words after a negation word also emitted as neg:<token>",
     "target": "t:osce or t:none from the document marker",
     "chars": "character 3-5-grams inside each lower-cased word padded with spaces, prefixed c:",
+    "cues": "cue:<family> for each lexicon family (pipeline.lexicon) found, cue:<family>:neg when a negation word "
+            "is among the 4 words before it, and ocue:<family> when the sentence concerns the OSCE",
 }
 
 _OSCE_MARK, _NONE_MARK = "\u2460", "\u2461"  # ① / ②: never in news text
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_CUE_FAMILIES = [(name, pattern) for name, pattern in families() if name != "negation"]
+_NEGATED = re.compile(r"\b(?:not|no|never|without|nor|neither|hardly|cannot|lack\w*|absence|far from|nobody)\W+(?:\w+\W+){0,3}$", re.I)
 _NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "hardly", "n't", "cannot", "nobody", "none"})
 
 
@@ -59,6 +67,15 @@ def analyze(doc: str) -> list[str]:
             feats.append("w:" + words[i - 1] + " " + w)
         if i > 1:
             feats.append("w:" + words[i - 2] + " " + words[i - 1] + " " + w)
+    osce = feats[:1] == ["t:osce"]
+    for name, pattern in _CUE_FAMILIES:
+        match = pattern.search(text)
+        if match:
+            feats.append("cue:" + name)
+            if osce:
+                feats.append("ocue:" + name)
+            if _NEGATED.search(text[max(0, match.start() - 40): match.start()]):
+                feats.append("cue:" + name + ":neg")
     for w in words:
         padded = f" {w} "
         for n in (3, 4, 5):

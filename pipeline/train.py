@@ -1,8 +1,10 @@
 """Train: fit the stance classifier on weak + gold labels and export it as arrays + JSON.
 
-Training data is every sentence outside the test split: gold labels of the train split
-take precedence; other sentences carry the labelling functions' label, down-weighted
-by their confidence.  Hyper-parameters are chosen by cross-validation grouped by
+Training data is every sentence of the train split plus any sentence outside the gold
+splits (articles users add under ``data/raw``): gold labels take precedence; sentences
+without gold carry the labelling functions' label, down-weighted by its confidence.  The
+dev and test splits are never fitted on, so the dev score that chose the features and
+the test score in the report are both honest.  Hyper-parameters are chosen by cross-validation grouped by
 article (no article in two folds), scored on gold sentences only.  The exported model
 (``models/stance/``) is ``weights.npz`` + ``manifest.json``, written byte-for-byte
 reproducibly (fixed zip timestamps, sorted JSON).
@@ -33,7 +35,8 @@ from .metrics import LABELS, MARKDOWN_HEADER, evaluate, markdown_row
 __all__ = ["make_pipeline", "training_table", "fit_and_select", "export_model", "run"]
 
 WEAK_WEIGHT = 0.3
-GRID = [{"C": c, "class_weight": cw} for c in (3.0, 10.0, 30.0) for cw in (None, "balanced")]
+GRID = [{"C": c, "class_weight": cw} for c in (0.5, 1.0, 3.0, 10.0) for cw in (None, "balanced")]
+FIT_SPLITS = ("train", "unlabelled")
 
 
 def make_pipeline(C: float = 10.0, class_weight=None, min_df: int = 2) -> Pipeline:
@@ -65,8 +68,8 @@ def training_table(labels_path, sentences_path, gold: dict, splits: dict) -> dic
 
 
 def fit_and_select(table: dict, grid=GRID, n_splits: int = 5) -> tuple[Pipeline, dict, list[dict]]:
-    """Grouped cross-validation over ``grid`` on non-test sentences; refit the best on all of them."""
-    fit_mask = table["split"] != "test"
+    """Grouped cross-validation over ``grid`` on the training sentences; refit the best on all of them."""
+    fit_mask = np.isin(table["split"], FIT_SPLITS)
     docs = [d for d, m in zip(table["docs"], fit_mask) if m]
     y, w, groups = table["y"][fit_mask], table["weight"][fit_mask], table["groups"][fit_mask]
     scored = (table["gold"][fit_mask] >= 0) & (table["split"][fit_mask] == "train")
@@ -172,7 +175,7 @@ def run(labels_path, sentences_path, model_dir, report_dir, gold_dir=None) -> di
         if p.exists():
             inputs[f"gold/{name}"] = _sha256(p)
     metrics = {"test": results, "dev_classifier": dev_result, "cross_validation": cv, "params": params,
-               "n_train_sentences": int((table["split"] != "test").sum())}
+               "n_train_sentences": int(np.isin(table["split"], FIT_SPLITS).sum())}
     manifest = export_model(model, Path(model_dir), {
         "params": params,
         "training_inputs_sha256": inputs,
@@ -191,7 +194,8 @@ def run(labels_path, sentences_path, model_dir, report_dir, gold_dir=None) -> di
         "# Training report", "",
         f"Model `{manifest['model_version']}` ({manifest['n_features']} features, {SPEC['name']}); "
         f"chosen by 5-fold cross-validation grouped by article: C={params['C']}, class_weight={params['class_weight']}.",
-        f"Trained on {metrics['n_train_sentences']} non-test sentences (gold train labels first, weak labels x{WEAK_WEIGHT} x confidence).", "",
+        f"Trained on {metrics['n_train_sentences']} sentences of the train split and of articles outside the gold "
+        f"(gold labels first, otherwise weak labels weighted {WEAK_WEIGHT} x confidence).", "",
         f"## Gold test split ({clf['n']} sentences, articles never seen in training)", "",
         "All rows computed in the same run on the same sentences.", "", MARKDOWN_HEADER,
         *(markdown_row(name, m) for name, m in results.items()), "",

@@ -47,6 +47,13 @@ def main():
             best = max(hits, key=lambda d: PRIORITY[d["label"]])
             gold.append({"key": s["key"], "article_id": article_id, "text": s["text"], "label": best["label"],
                          "annotator": best["annotator"]})
+    adjudicated = {}
+    adjudication = ROOT / "data/gold/adjudication.jsonl"
+    if adjudication.exists():
+        adjudicated = {a["key"]: a["final"] for a in map(json.loads, open(adjudication, encoding="utf-8"))}
+    for g in gold:
+        if g["key"] in adjudicated:
+            g["label"], g["adjudicated"] = adjudicated[g["key"]], True
     out = ROOT / "data/gold/corpus.jsonl"
     with open(out, "w", encoding="utf-8") as fh:
         for g in gold:

@@ -1,0 +1,95 @@
+"""The public face: :class:`StanceScorer`.
+
+>>> from pipeline import StanceScorer
+>>> scorer = StanceScorer.load()
+>>> scorer.labels
+('cooperative', 'critical', 'neutral')
+>>> scorer.predict(["The minister thanked the ODIHR mission for its professional work."])
+['cooperative']
+>>> scorer.predict(["The ministry said the ODIHR statement was biased and politically motivated."])
+['critical']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from . import paths
+from .core import LinearModel
+from .ingest import InputError, iter_article_files, parse_article, read_article
+from .score import ArticleScore, score_article
+from .target import detect
+
+__all__ = ["StanceScorer", "DEFAULT_MODEL"]
+
+DEFAULT_MODEL = paths.MODELS / "stance"
+
+
+class StanceScorer:
+    """Scores sentences and articles with a saved stance model.
+
+    Load it with :meth:`load`; it is cheap to keep and safe to share between threads.
+    """
+
+    def __init__(self, model: LinearModel):
+        self.model = model
+        self._vader = None
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None) -> StanceScorer:
+        """Load the shipped model, or the model folder at ``path``."""
+        return cls(LinearModel.load(Path(path) if path else DEFAULT_MODEL))
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Class names, in the column order of :meth:`predict_proba`."""
+        return self.model.labels
+
+    def predict_proba(self, sentences: Sequence[str]) -> np.ndarray:
+        """Probabilities (n, 3) for standalone sentences (each is its own context).
+
+        >>> StanceScorer.load().predict_proba(["Wheat prices rose."]).shape
+        (1, 3)
+        """
+        osce = [detect([s])[0].concerns for s in sentences]
+        return self.model.predict_proba(list(sentences), osce)
+
+    def predict(self, sentences: Sequence[str]) -> list[str]:
+        """The most probable label of each sentence."""
+        return [self.labels[k] for k in self.predict_proba(sentences).argmax(axis=1)]
+
+    def _sentiment(self, text: str) -> float:
+        if self._vader is None:
+            from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+            self._vader = SentimentIntensityAnalyzer()
+        return self._vader.polarity_scores(text)["compound"]
+
+    def score_article(self, text: str, article_id: str = "article") -> ArticleScore:
+        """Score one article given as text (seed format or plain text).
+
+        >>> result = StanceScorer.load().score_article("OSCE observers praised\\n\\nThe minister thanked the OSCE observers.")
+        >>> result.n_osce, result.label
+        (1, 'cooperative')
+        """
+        return score_article(parse_article(text, article_id), self.model, self._sentiment)
+
+    def score_files(self, inputs: Iterable[str | os.PathLike], on_error=None) -> Iterator[ArticleScore]:
+        """Score every article file under ``inputs`` (files or folders), one at a time.
+
+        Files that cannot be read are passed to ``on_error(path, exception)`` and skipped
+        (by default the error is raised).
+        """
+        for path in iter_article_files(inputs):
+            try:
+                article = read_article(path)
+            except (InputError, OSError) as exc:
+                if on_error is None:
+                    raise
+                on_error(path, exc)
+                continue
+            yield score_article(article, self.model, self._sentiment)

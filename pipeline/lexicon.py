@@ -1,0 +1,140 @@
+"""Cue lexicons: the stance vocabulary shared by the labelling functions and the features.
+
+Each family is one compiled regular expression.  They were written from the annotation
+guide's cue lists and widened by reading the train split (never dev or test).  Bump
+``VERSION`` when a family changes: both ``lfs`` and ``features`` depend on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+
+__all__ = ["Lexicons", "DEFAULT_LEXICONS", "VERSION", "families"]
+
+VERSION = "lexicon.v1"
+
+
+def _rx(*alternatives: str) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")", re.I)
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """Cue patterns the labelling functions use. Each is a compiled regular expression.
+
+    The defaults were written from the annotation guide's cue lists and widened by
+    reading the train split (never dev or test); see ``docs/annotation.md``.
+    """
+
+    thanks: re.Pattern = _rx(r"thank\w*", r"grateful", r"gratitude", r"appreciat\w+", r"indebted", r"acknowledg\w+ the (?:work|role|contribution)")
+    praise: re.Pattern = _rx(
+        r"prais\w+", r"commend\w*", r"laud\w*", r"hail\w*", r"valu(?:e|ed|es|able)", r"professional\w*", r"high(?:ly)? (?:regard|rat|estimat|apprec)\w*",
+        r"admir\w+", r"excellent", r"invaluable", r"important contribution", r"significant contribution", r"positive (?:role|contribution|assessment)",
+        r"tribute", r"congratulat\w+", r"honou?r(?:ed|s)?\b", r"decorat\w+", r"award\w*", r"medal", r"order of",
+    )
+    welcome: re.Pattern = _rx(r"welcom\w+", r"glad", r"pleased", r"delighted", r"embrac\w+", r"look(?:s|ed)? forward")
+    constructive: re.Pattern = _rx(
+        r"constructive", r"fruitful", r"productive", r"useful", r"businesslike", r"cordial", r"warm", r"friendly", r"open and",
+        r"frank", r"mutually beneficial", r"successful", r"good-faith", r"in good faith", r"substantive", r"trust(?:ed|ful)?\b",
+    )
+    partnership: re.Pattern = _rx(
+        r"partner\w*", r"cooperat\w+", r"co-operat\w+", r"collaborat\w+", r"joint(?:ly)?", r"together", r"engagement", r"dialogue", r"interaction",
+        r"ties", r"relations",
+    )
+    commitment: re.Pattern = _rx(
+        r"commit\w*", r"pledg\w+", r"read(?:y|iness)", r"stands? ready", r"determin\w+", r"intend\w*", r"promis\w+", r"vow\w*", r"will continue",
+        r"keen", r"eager", r"willing\w*",
+    )
+    strengthen: re.Pattern = _rx(r"strengthen\w*", r"deepen\w*", r"enhanc\w+", r"expand\w*", r"develop\w*", r"further", r"boost\w*", r"intensif\w+")
+    recommendations: re.Pattern = _rx(r"recommendations?", r"advice", r"expertise", r"suggestions?", r"proposals?")
+    implement: re.Pattern = _rx(r"implement\w*", r"incorporat\w+", r"adopt\w*", r"take (?:on board|into account)", r"act(?:ed)? upon", r"follow(?:ed)? up", r"address\w*", r"reflect\w*")
+    support: re.Pattern = _rx(r"support\w*", r"assist\w*", r"help\w*", r"contribut\w+", r"backing", r"aid\b", r"facilitat\w+", r"mediat\w+")
+    invite: re.Pattern = _rx(r"invit\w+", r"extended an invitation", r"opened its doors", r"accredited", r"granted (?:access|accreditation)", r"full access", r"unhindered")
+    bias: re.Pattern = _rx(
+        r"bias\w*", r"one-sided", r"partial\b", r"partiality", r"prejudic\w+", r"tendentious", r"skewed", r"slanted", r"distort\w*", r"lopsided",
+        r"preconceived", r"ready-made", r"pre-written", r"predetermined", r"pre-cooked", r"written in advance", r"cherry-pick\w*", r"selective\w*", r"selectively",
+    )
+    objectivity_lack: re.Pattern = _rx(
+        r"lack\w* (?:of )?objectiv\w*", r"not objective", r"far from (?:objective|reality|the truth)", r"detached from (?:reality|the realities)", r"divorced from reality",
+        r"does not reflect", r"did not reflect", r"fails? to reflect", r"failed to reflect", r"not correspond", r"at odds with", r"misrepresent\w*", r"unbalanced", r"unfair",
+    )
+    double_standards: re.Pattern = _rx(r"double standards?", r"double-standard\w*", r"different yardsticks?", r"different standards", r"hypocri\w+", r"selective approach")
+    politicised: re.Pattern = _rx(
+        r"politici[sz]\w+", r"politically motivated", r"political (?:agenda|order|motives?|purposes?|games?|ends?|instrument)", r"geopoliti\w+",
+        r"instrument of (?:pressure|influence)", r"tool of (?:pressure|influence)", r"tool (?:for|of) the west", r"serv\w+ (?:the )?(?:interests|agenda)",
+        r"western (?:capitals|interests|agenda|sponsors|patrons)", r"propaganda", r"russophob\w+", r"anti-russian", r"hostile", r"weapon\w*",
+        r"pressure on", r"lectur\w+", r"dictat\w+", r"patroni[sz]\w+", r"mentor\w*", r"condescend\w+",
+    )
+    unfounded: re.Pattern = _rx(
+        r"unfounded", r"unsubstantiated", r"groundless", r"baseless", r"unconfirmed", r"unproven", r"fabricat\w+", r"false", r"untrue", r"lies\b",
+        r"so-called", r"allegations?", r"speculat\w+", r"fiction", r"myth\w*", r"absurd", r"nonsense", r"ridiculous", r"slander\w*", r"smear\w*", r"libel\w*",
+    )
+    interference: re.Pattern = _rx(
+        r"interfer\w+", r"meddl\w+", r"internal affairs", r"domestic affairs", r"exceed\w* (?:its )?mandate", r"beyond (?:its|their) mandate",
+        r"overstep\w*", r"sovereign\w*", r"encroach\w*", r"intrusi\w+",
+    )
+    rejection: re.Pattern = _rx(
+        r"reject\w*", r"dismiss\w*", r"refut\w+", r"slam\w*", r"lash\w* out", r"condemn\w*", r"denounc\w+", r"cannot accept", r"can not accept",
+        r"unacceptable", r"disput\w+", r"contest\w*", r"challeng\w+", r"disagree\w*", r"protest\w*", r"criticis\w+", r"criticiz\w+", r"blast\w*",
+        r"accus\w+", r"blam\w+", r"castigat\w+", r"rebuk\w+", r"rebuff\w*", r"scold\w*", r"attack\w*", r"disappoint\w*", r"indignat\w+", r"outrage\w*",
+        r"regret\w*", r"deplor\w+", r"not accept", r"never accept", r"discredit\w*", r"undermin\w+",
+    )
+    refusal: re.Pattern = _rx(
+        r"refus\w+", r"declin\w+ (?:to|the|an)", r"not (?:to )?invite", r"no invitation", r"without (?:an )?invitation", r"uninvit\w+", r"withdr[ae]w\w* (?:the |its )?invitation",
+        r"den(?:y|ied|ies) (?:\w+ )?(?:access|accreditation|visas?|entry)", r"barr\w+", r"bann\w+", r"cap(?:ped)? (?:on )?the number", r"limit\w* the number",
+        r"(?:small|restricted|limited) (?:number|quota)", r"expel\w*", r"expuls\w+", r"clos\w+ (?:the|its|down)", r"shut\w* down", r"downgrad\w+", r"not (?:to )?extend",
+        r"block\w*", r"veto\w*", r"obstruct\w*", r"not allowed", r"turned (?:away|down)", r"persona non grata", r"terminat\w+", r"wind(?:ing)? up", r"suspend\w*",
+        r"walk\w* out", r"boycott\w*", r"leave the", r"quit\w*", r"pull\w* out",
+    )
+    threat: re.Pattern = _rx(
+        r"taken into account", r"consequences", r"prosecut\w+", r"arrest\w*", r"criminal(?:ly)?", r"jail", r"warn\w*", r"ultimatum", r"retaliat\w+",
+        r"reconsider\w*", r"review (?:its|our) (?:participation|cooperation|relations)", r"at its own risk", r"will not be tolerated", r"stay away",
+        r"not welcome", r"unwelcome", r"lessons? (?:to be|will be) learned", r"draw (?:the appropriate )?conclusions",
+    )
+    distrust: re.Pattern = _rx(
+        r"mistrust", r"distrust", r"suspicio\w+", r"unwilling\w*", r"lack of (?:desire|will|respect|understanding)", r"disrespect\w*", r"credibility",
+        r"irrelevan\w+", r"useless", r"obsolete", r"outdated", r"anachronis\w+", r"crisis", r"decline\w*", r"degrad\w+", r"failure", r"failed", r"flawed",
+        r"ineffective", r"toothless", r"paralys\w+", r"lost its way", r"questionable", r"dubious", r"doubt\w*", r"puts? in question", r"arrogan\w+",
+    )
+    objectivity_demand: re.Pattern = _rx(
+        r"objective approach", r"objectiv\w+", r"impartial\w*", r"unbiased", r"neutral(?:ity)?", r"balanced", r"fair assessment", r"without prejudice",
+        r"not (?:to )?repeat", r"past mistakes",
+    )
+    demand_verb: re.Pattern = _rx(
+        r"stress\w*", r"insist\w*", r"urg\w+", r"expect\w*", r"demand\w*", r"call\w* on", r"called for", r"must", r"should", r"importance", r"reminded",
+        r"underlin\w+", r"emphasi[sz]\w+",
+    )
+    negation: re.Pattern = _rx(
+        r"not", r"no", r"never", r"n't", r"without", r"nor", r"neither", r"hardly", r"nobody", r"none", r"far from", r"lack\w*", r"absence",
+    )
+    reporting: re.Pattern = _rx(
+        r"said", r"says", r"noted", r"found", r"concluded", r"reported", r"stated", r"assess\w+", r"observed", r"highlighted", r"pointed (?:to|out)",
+        r"expressed concern", r"concern\w*", r"recorded", r"documented", r"according to", r"criticis\w+ the (?:authorities|government|conduct|restrictions)",
+        r"report(?:s|ed)? that", r"findings", r"statement", r"assessment", r"conclusions",
+    )
+    host_findings: re.Pattern = _rx(
+        r"restrictions?", r"irregularit\w+", r"violations?", r"pressure on (?:voters|journalists|candidates|media)", r"intimidat\w+", r"ballot stuffing",
+        r"lack\w* (?:of )?(?:genuine )?(?:competition|pluralism|choice|alternatives|independence|transparency)", r"fundamental freedoms", r"procedural",
+        r"shortcomings", r"deficiencies", r"competiti\w+", r"well[- ]organi[sz]ed", r"efficient\w*", r"orderly", r"calm", r"peaceful", r"turnout",
+        r"media (?:coverage|environment|freedom)", r"freedom of (?:assembly|expression|the media)", r"registration", r"candidates?", r"voters?",
+        r"polling stations?", r"vote count\w*", r"counting", r"tabulation", r"legal framework", r"campaign", r"misuse of (?:administrative|state) resources",
+    )
+    deployment: re.Pattern = _rx(
+        r"deploy\w*", r"arriv\w+", r"open\w*", r"began", r"start\w*", r"will (?:present|publish|release|issue)", r"publish\w*", r"scheduled", r"expected",
+        r"consist\w*", r"compris\w+", r"headed by", r"led by", r"long-term observers", r"short-term observers", r"core team", r"based in", r"headquarter\w*",
+        r"mandate", r"established", r"visit\w*", r"held", r"took place", r"present\w*", r"conference", r"meeting", r"met\b", r"discuss\w*", r"briefed",
+        r"informed", r"exchanged", r"talks", r"attended", r"participat\w+", r"session", r"delegation",
+    )
+    election_praise: re.Pattern = _rx(
+        r"free and (?:fair|transparent|democratic)", r"transparent", r"democratic", r"open and", r"legitimate", r"in accordance with", r"international standards",
+        r"milestone", r"high level", r"well organi[sz]ed", r"no (?:serious )?violations", r"competitive",
+    )
+
+
+DEFAULT_LEXICONS = Lexicons()
+
+
+def families(lex: Lexicons = DEFAULT_LEXICONS) -> list[tuple[str, re.Pattern]]:
+    """``(name, pattern)`` of every family, in a fixed order."""
+    return [(f.name, getattr(lex, f.name)) for f in fields(lex)]

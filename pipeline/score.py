@@ -1,0 +1,215 @@
+"""Score: per-article stance toward the OSCE, with the evidence behind it.
+
+Definitions (README repeats them):
+
+* ``stance`` = mean over the OSCE sentences of P(cooperative) - P(critical), in [-1, 1];
+  0.0 when the article has no OSCE sentence.
+* ``stance_low`` / ``stance_high`` = a 95% percentile bootstrap interval of that mean
+  over the OSCE sentences (1,000 resamples, fixed seed, so reruns agree).
+* ``label``: ``no OSCE content`` when ``n_osce == 0``; ``mixed`` when at least 25% of the
+  OSCE sentences are cooperative and at least 25% critical and ``|stance| < 0.2``;
+  otherwise ``cooperative`` for stance >= 0.15, ``critical`` for stance <= -0.15,
+  else ``neutral``.
+* ``sentiment`` = mean VADER compound over all sentences (general tone, not stance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .core import LinearModel
+from .ingest import Article
+from .target import detect
+from .tokenize import sentence_spans
+
+__all__ = ["SentenceScore", "ArticleScore", "aggregate", "score_article", "STANCE_THRESHOLD", "MIXED_SHARE"]
+
+STANCE_THRESHOLD = 0.15
+MIXED_SHARE = 0.25
+MIXED_MAX_STANCE = 0.2
+BOOTSTRAP_SAMPLES = 1000
+BOOTSTRAP_SEED = 20261123
+
+
+@dataclass(frozen=True)
+class SentenceScore:
+    """One sentence's evidence: where it is, whether it concerns the OSCE, its label and probabilities."""
+
+    idx: int
+    start: int
+    end: int
+    text: str
+    osce: bool
+    label: str
+    probabilities: dict
+
+    def to_dict(self) -> dict:
+        return {"idx": self.idx, "start": self.start, "end": self.end, "text": self.text, "osce": self.osce,
+                "label": self.label, "probabilities": self.probabilities}
+
+
+@dataclass(frozen=True)
+class ArticleScore:
+    """The stance of one article toward the OSCE (see the module docstring for definitions)."""
+
+    article_id: str
+    date: str | None
+    title: str | None
+    n_sentences: int
+    n_osce: int
+    share_cooperative: float
+    share_critical: float
+    share_neutral: float
+    stance: float
+    stance_low: float
+    stance_high: float
+    label: str
+    sentiment: float
+    sentences: tuple[SentenceScore, ...] = field(default=(), repr=False)
+    outlet: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    SUMMARY_FIELDS = ("article_id", "date", "title", "outlet", "n_sentences", "n_osce", "share_cooperative", "share_critical",
+                      "share_neutral", "stance", "stance_low", "stance_high", "label", "sentiment")
+
+    def to_dict(self, evidence: bool = True) -> dict:
+        """Plain JSON; with ``evidence`` the sentences, labels and probabilities too."""
+        record = {k: getattr(self, k) for k in self.SUMMARY_FIELDS}
+        if self.warnings:
+            record["warnings"] = list(self.warnings)
+        if evidence:
+            record["sentences"] = [s.to_dict() for s in self.sentences]
+        return record
+
+
+def aggregate(probabilities: np.ndarray, osce: Sequence[bool], labels: Sequence[str]) -> dict:
+    """Article-level numbers from sentence probabilities (pure; columns in ``labels`` order).
+
+    >>> p = np.array([[0.8, 0.1, 0.1], [0.1, 0.1, 0.8], [0.2, 0.7, 0.1]])
+    >>> a = aggregate(p, [True, False, False], ("cooperative", "critical", "neutral"))
+    >>> a["n_osce"], a["stance"], a["label"]
+    (1, 0.7, 'cooperative')
+    """
+    coop, crit = labels.index("cooperative"), labels.index("critical")
+    mask = np.asarray(osce, dtype=bool)
+    n_osce = int(mask.sum())
+    if n_osce == 0:
+        return {"n_osce": 0, "share_cooperative": 0.0, "share_critical": 0.0, "share_neutral": 0.0,
+                "stance": 0.0, "stance_low": 0.0, "stance_high": 0.0, "label": "no OSCE content"}
+    p = probabilities[mask]
+    per_sentence = p[:, coop] - p[:, crit]
+    predicted = p.argmax(axis=1)
+    shares = {name: float((predicted == k).mean()) for k, name in enumerate(labels)}
+    stance = float(per_sentence.mean())
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    means = per_sentence[rng.integers(0, n_osce, size=(BOOTSTRAP_SAMPLES, n_osce))].mean(axis=1)
+    low, high = (float(v) for v in np.percentile(means, [2.5, 97.5]))
+    if shares["cooperative"] >= MIXED_SHARE and shares["critical"] >= MIXED_SHARE and abs(stance) < MIXED_MAX_STANCE:
+        label = "mixed"
+    elif stance >= STANCE_THRESHOLD:
+        label = "cooperative"
+    elif stance <= -STANCE_THRESHOLD:
+        label = "critical"
+    else:
+        label = "neutral"
+    return {"n_osce": n_osce, "share_cooperative": round(shares["cooperative"], 6), "share_critical": round(shares["critical"], 6),
+            "share_neutral": round(shares["neutral"], 6), "stance": round(stance, 6), "stance_low": round(low, 6),
+            "stance_high": round(high, 6), "label": label}
+
+
+def score_article(article: Article, model: LinearModel, sentiment=None) -> ArticleScore:
+    """Score a parsed article: split, find the OSCE, classify, aggregate.
+
+    ``sentiment`` is a callable text -> VADER compound (``None`` leaves sentiment 0).
+    """
+    spans = sentence_spans(article.body)
+    texts = [article.body[s:e] for s, e in spans]
+    targets = detect(texts, article.title)
+    osce = [t.concerns for t in targets]
+    probabilities = model.predict_proba(texts, osce) if texts else np.zeros((0, len(model.labels)))
+    labels = model.labels
+    sentences = tuple(
+        SentenceScore(i, s, e, text, osce[i], labels[int(np.argmax(probabilities[i]))],
+                      {name: round(float(probabilities[i, k]), 6) for k, name in enumerate(labels)})
+        for i, ((s, e), text) in enumerate(zip(spans, texts))
+    )
+    summary = aggregate(probabilities, osce, labels)
+    tone = round(float(np.mean([sentiment(t) for t in texts])), 6) if (sentiment and texts) else 0.0
+    return ArticleScore(article_id=article.id, date=article.date, title=article.title, n_sentences=len(texts),
+                        sentiment=tone, sentences=sentences, outlet=article.outlet, warnings=article.warnings, **summary)
+
+
+# ----------------------------------------------------------------- the stage's outputs
+
+def csv_row(result: ArticleScore) -> dict:
+    """The summary fields of one article, as written to ``scores.csv``."""
+    return {k: ("" if v is None else v) for k, v in result.to_dict(evidence=False).items() if k != "warnings"}
+
+
+def format_table(results: Sequence[ArticleScore], width: int = 100) -> str:
+    """A compact terminal table: one line per article."""
+    title_width = max(10, width - 66)
+    lines = [f"{'article':<24} {'date':<10} {'osce':>4} {'stance':>7} {'95% interval':>16}  {'label':<15} {'title'}"]
+    for r in results:
+        interval = f"[{r.stance_low:+.2f}, {r.stance_high:+.2f}]" if r.n_osce else ""
+        title = (r.title or "")[:title_width]
+        lines.append(f"{r.article_id[:24]:<24} {r.date or '':<10} {r.n_osce:>4} {r.stance:>+7.3f} {interval:>16}  {r.label:<15} {title}")
+    return "\n".join(lines)
+
+
+def plot_timeline(results: Sequence[ArticleScore], path) -> int:
+    """``stance_timeline.png``: stance per dated article, with its interval; returns the points drawn."""
+    import datetime as dt
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .files import atomic_write
+
+    colours = {"cooperative": "#1b9e77", "critical": "#d95f02", "mixed": "#7570b3", "neutral": "#999999"}
+    dated = sorted((r for r in results if r.date and r.n_osce), key=lambda r: (r.date, r.article_id))
+    fig, ax = plt.subplots(figsize=(10, 4.5), dpi=110)
+    ax.axhspan(-STANCE_THRESHOLD, STANCE_THRESHOLD, color="#eeeeee", zorder=0)
+    ax.axhline(0, color="#555555", linewidth=0.8)
+    for label, colour in colours.items():
+        group = [r for r in dated if r.label == label]
+        if not group:
+            continue
+        x = [dt.date.fromisoformat(r.date) for r in group]
+        y = np.array([r.stance for r in group])
+        err = np.array([[r.stance - r.stance_low for r in group], [r.stance_high - r.stance for r in group]])
+        ax.errorbar(x, y, yerr=err, fmt="o", color=colour, ecolor=colour, alpha=0.85, elinewidth=1, capsize=2,
+                    label=f"{label} ({len(group)})")
+    ax.set_ylim(-1.05, 1.05)
+    ax.set_ylabel("stance toward the OSCE\n(mean P(coop) - P(crit))")
+    ax.set_title(f"Stance per article over time ({len(dated)} dated articles with OSCE content; bars: 95% bootstrap interval)")
+    if dated:
+        ax.legend(loc="lower left", fontsize=8, frameon=False, ncol=4)
+    ax.grid(axis="y", alpha=0.3)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    with atomic_write(path, "wb") as fh:
+        fig.savefig(fh, format="png", metadata={"Software": None})
+    plt.close(fig)
+    return len(dated)
+
+
+def write_outputs(results: Sequence[ArticleScore], csv_path, jsonl_path) -> None:
+    """``scores.csv`` (summaries) and ``scores.jsonl`` (with evidence), each written atomically."""
+    import csv
+
+    from .files import atomic_write, dumps
+
+    with atomic_write(csv_path) as fh:
+        writer = csv.DictWriter(fh, fieldnames=[k for k in ArticleScore.SUMMARY_FIELDS], lineterminator="\n")
+        writer.writeheader()
+        for r in results:
+            writer.writerow(csv_row(r))
+    with atomic_write(jsonl_path) as fh:
+        for r in results:
+            fh.write(dumps(r.to_dict(evidence=True)) + "\n")
