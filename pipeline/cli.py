@@ -25,7 +25,6 @@ def _cmd_tokenize(args: argparse.Namespace) -> int:
 
 def _cmd_label(args: argparse.Namespace) -> int:
     if args.sentence:
-        from .api import StanceScorer
 
         scorer = _load_scorer(args.model)
         for sentence, proba in zip(args.sentence, scorer.predict_proba(args.sentence)):

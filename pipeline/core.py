@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,7 +62,7 @@ class LinearModel:
                 arrays = {k: npz[k] for k in ("vocab_utf8", "idf", "coef", "intercept")}
         except FileNotFoundError:
             raise ModelError(f"{weights_path}: missing; {fix}") from None
-        except (KeyError, ValueError, OSError, EOFError) as exc:
+        except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
             raise ModelError(f"{weights_path}: unreadable ({exc}); {fix}") from None
         vocab = arrays["vocab_utf8"].tobytes().decode("utf-8").split("\n") if arrays["vocab_utf8"].size else []
         labels = tuple(manifest.get("labels", ()))

@@ -122,7 +122,9 @@ def _any_cooperative_cue(x: SentenceContext, lex: Lexicons) -> bool:
 
 
 _OSCE_SUBJECT = re.compile(
-    r"^(?:[\"«“]?\s*)(?:The\s+)?(?:OSCE|ODIHR|head of|(?:\w+\s+){0,3}(?:mission|observers|monitors|Office|delegation|Chair\w*|co-chairs|envoy|Director|Secretary General)|He|She|They|[A-Z]\w+ (?:[A-Z]\w+ )?(?:said|noted|told|added))",
+    r"^(?:[\"«“]?\s*)(?:The\s+)?(?:OSCE|ODIHR|head of|(?:\w+\s+){0,3}"
+    r"(?:mission|observers|monitors|Office|delegation|Chair\w*|co-chairs|envoy|Director|Secretary General)"
+    r"|He|She|They|[A-Z]\w+ (?:[A-Z]\w+ )?(?:said|noted|told|added))",
 )
 
 
@@ -221,7 +223,7 @@ def negated_criticism(x, lex):
     """Denying a critical cue ('did not question the mission's impartiality') is cooperative."""
     if not x.concerns:
         return ABSTAIN
-    m = re.search(r"\b(?:not|never|no reason to)\s+(?:\w+\s+){0,2}(?:question\w*|doubt\w*|disput\w+|challeng\w+)\s+(?:\w+\s+){0,4}"
+    m = re.search(r"\b(?:not|never|no reason to|nobody|no one|no\s+\w+)\s+(?:\w+\s+){0,2}(?:question\w*|doubt\w*|disput\w+|challeng\w+)\s+(?:\w+\s+){0,4}"
                   r"(?:impartial\w*|objectiv\w+|professional\w*|integrity|credib\w+|findings|work)", x.text, re.I)
     m = m or re.search(r"\b(?:not|never)\s+(?:been\s+)?(?:biased|partial|politici[sz]ed)", x.text, re.I)
     return COOPERATIVE if m else ABSTAIN
@@ -378,7 +380,8 @@ def scare_quotes(x, lex):
 def western_agenda(x, lex):
     """The OSCE as a Western tool or serving Washington/Brussels."""
     if x.concerns and re.search(r"\b(?:Western|the West|Washington|Brussels|NATO|Anglo-Saxon)\b", x.text) and (
-        lex.politicised.search(x.text) or lex.bias.search(x.text) or lex.rejection.search(x.text) or re.search(r"\b(?:serv\w+|order\w*|dictat\w+)\b", x.text, re.I)
+        lex.politicised.search(x.text) or lex.bias.search(x.text) or lex.rejection.search(x.text)
+        or re.search(r"\b(?:serv\w+|order\w*|dictat\w+)\b", x.text, re.I)
     ):
         return CRITICAL
     return ABSTAIN
@@ -407,10 +410,38 @@ def anniversary_and_honours(x, lex):
 @labeling_function()
 def ready_to_host(x, lex):
     """Creating 'all necessary conditions' for the observers' work."""
-    if x.concerns and re.search(r"\b(?:all (?:the )?necessary conditions|every condition|unhindered|full access|smooth(?:ly)?|assistance to the (?:mission|observers))\b", x.text, re.I) and not (
+    hosting = r"\b(?:all (?:the )?necessary conditions|every condition|unhindered|full access|smooth(?:ly)?|assistance to the (?:mission|observers))\b"
+    if x.concerns and re.search(hosting, x.text, re.I) and not (
         _any_critical_cue(x, lex)
     ):
         return COOPERATIVE
+    return ABSTAIN
+
+
+_VADER = []
+
+
+def _compound(text: str) -> float:
+    if not _VADER:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        _VADER.append(SentimentIntensityAnalyzer())
+    return _VADER[0].polarity_scores(text)["compound"]
+
+
+@labeling_function()
+def warm_tone_about_osce(x, lex):
+    """A clearly positive sentence (VADER compound >= 0.6) about the OSCE that is not a reported finding."""
+    if x.concerns and not lex.host_findings.search(x.text) and not _any_critical_cue(x, lex) and _compound(x.text) >= 0.6:
+        return COOPERATIVE
+    return ABSTAIN
+
+
+@labeling_function()
+def hostile_tone_about_osce(x, lex):
+    """A clearly negative sentence (VADER compound <= -0.6) about the OSCE whose subject is not the OSCE itself (rule 2)."""
+    if x.concerns and not _OSCE_SUBJECT.match(x.text) and not lex.host_findings.search(x.text) and _compound(x.text) <= -0.6:
+        return CRITICAL
     return ABSTAIN
 
 

@@ -32,6 +32,7 @@ class Lexicons:
         r"prais\w+", r"commend\w*", r"laud\w*", r"hail\w*", r"valu(?:e|ed|es|able)", r"professional\w*", r"high(?:ly)? (?:regard|rat|estimat|apprec)\w*",
         r"admir\w+", r"excellent", r"invaluable", r"important contribution", r"significant contribution", r"positive (?:role|contribution|assessment)",
         r"tribute", r"congratulat\w+", r"honou?r(?:ed|s)?\b", r"decorat\w+", r"award\w*", r"medal", r"order of",
+        r"tangible contribution", r"roadmap", r"stood by", r"dependable", r"reliable", r"excellent", r"confidence in", r"no complaints", r"even-handed", r"honest(?:ly)?", r"credible", r"respected", r"authoritative", r"indispensable", r"vital role", r"key role", r"best practices?",
     )
     welcome: re.Pattern = _rx(r"welcom\w+", r"glad", r"pleased", r"delighted", r"embrac\w+", r"look(?:s|ed)? forward")
     constructive: re.Pattern = _rx(
@@ -45,6 +46,7 @@ class Lexicons:
     commitment: re.Pattern = _rx(
         r"commit\w*", r"pledg\w+", r"read(?:y|iness)", r"stands? ready", r"determin\w+", r"intend\w*", r"promis\w+", r"vow\w*", r"will continue",
         r"keen", r"eager", r"willing\w*",
+        r"continued support", r"remain\w* (?:a )?(?:committed|engaged|open)", r"keep (?:working|cooperating)", r"stay on (?:that|this) path",
     )
     strengthen: re.Pattern = _rx(r"strengthen\w*", r"deepen\w*", r"enhanc\w+", r"expand\w*", r"develop\w*", r"further", r"boost\w*", r"intensif\w+")
     recommendations: re.Pattern = _rx(r"recommendations?", r"advice", r"expertise", r"suggestions?", r"proposals?")
@@ -54,6 +56,7 @@ class Lexicons:
     bias: re.Pattern = _rx(
         r"bias\w*", r"one-sided", r"partial\b", r"partiality", r"prejudic\w+", r"tendentious", r"skewed", r"slanted", r"distort\w*", r"lopsided",
         r"preconceived", r"ready-made", r"pre-written", r"predetermined", r"pre-cooked", r"written in advance", r"cherry-pick\w*", r"selective\w*", r"selectively",
+        r"yardsticks?", r"template", r"copied", r"copy-paste\w*", r"cut-and-paste", r"one yardstick", r"ignor\w+", r"overlook\w*", r"turn\w* a blind eye", r"pretend\w*", r"conspicuous\w*", r"hands? down verdicts", r"verdicts? (?:written|drafted|prepared) in advance", r"émigré", r"foreign-funded", r"fringe",
     )
     objectivity_lack: re.Pattern = _rx(
         r"lack\w* (?:of )?objectiv\w*", r"not objective", r"far from (?:objective|reality|the truth)", r"detached from (?:reality|the realities)", r"divorced from reality",
@@ -65,10 +68,12 @@ class Lexicons:
         r"instrument of (?:pressure|influence)", r"tool of (?:pressure|influence)", r"tool (?:for|of) the west", r"serv\w+ (?:the )?(?:interests|agenda)",
         r"western (?:capitals|interests|agenda|sponsors|patrons)", r"propaganda", r"russophob\w+", r"anti-russian", r"hostile", r"weapon\w*",
         r"pressure on", r"lectur\w+", r"dictat\w+", r"patroni[sz]\w+", r"mentor\w*", r"condescend\w+",
+        r"appendage", r"lever\b", r"political project", r"ordered by", r"on its knees", r"puppet", r"mouthpiece", r"vassal", r"grant-eaters",
     )
     unfounded: re.Pattern = _rx(
-        r"unfounded", r"unsubstantiated", r"groundless", r"baseless", r"unconfirmed", r"unproven", r"fabricat\w+", r"false", r"untrue", r"lies\b",
-        r"so-called", r"allegations?", r"speculat\w+", r"fiction", r"myth\w*", r"absurd", r"nonsense", r"ridiculous", r"slander\w*", r"smear\w*", r"libel\w*",
+        r"unfounded", r"unsubstantiated", r"groundless", r"baseless", r"unconfirmed", r"unproven", r"fabricat\w+", r"untrue", r"so-called",
+        r"fiction", r"myths?", r"absurd", r"nonsense", r"ridiculous", r"slander\w*", r"smear\w*", r"libel\w*", r"invent\w+", r"unverified",
+        r"hearsay", r"rumou?rs?", r"far-fetched", r"without (?:any )?(?:basis|evidence|proof)",
     )
     interference: re.Pattern = _rx(
         r"interfer\w+", r"meddl\w+", r"internal affairs", r"domestic affairs", r"exceed\w* (?:its )?mandate", r"beyond (?:its|their) mandate",
@@ -79,6 +84,7 @@ class Lexicons:
         r"unacceptable", r"disput\w+", r"contest\w*", r"challeng\w+", r"disagree\w*", r"protest\w*", r"criticis\w+", r"criticiz\w+", r"blast\w*",
         r"accus\w+", r"blam\w+", r"castigat\w+", r"rebuk\w+", r"rebuff\w*", r"scold\w*", r"attack\w*", r"disappoint\w*", r"indignat\w+", r"outrage\w*",
         r"regret\w*", r"deplor\w+", r"not accept", r"never accept", r"discredit\w*", r"undermin\w+",
+        r"fault\w*", r"questioned (?:why|whether|the)", r"complain\w*", r"took issue", r"objected", r"objection\w*", r"hit back", r"fired back", r"brush\w* off", r"shrug\w* off", r"waved? (?:away|off)", r"scoff\w*", r"mock\w*", r"derid\w+", r"ridicul\w+",
     )
     refusal: re.Pattern = _rx(
         r"refus\w+", r"declin\w+ (?:to|the|an)", r"not (?:to )?invite", r"no invitation", r"without (?:an )?invitation", r"uninvit\w+", r"withdr[ae]w\w* (?:the |its )?invitation",

@@ -116,9 +116,12 @@ def find_mentions(text: str, *, context: bool = True, people: Sequence[str] = ()
     []
     """
     found = [Mention(m.start(), m.end(), "explicit") for m in _EXPLICIT.finditer(text)]
-    if context and (found or not _OTHER_OBSERVERS.search(text)):
+    if context:
+        other_observers = not found and bool(_OTHER_OBSERVERS.search(text))
         taken = [(m.start, m.end) for m in found]
         for m in _CONTEXTUAL.finditer(text):
+            if other_observers and re.search(r"observers|monitors|mission", m.group(), re.I):
+                continue  # "CIS observers", "the SCO mission": someone else's observers
             if not any(s < m.end() and m.start() < e for s, e in taken):
                 found.append(Mention(m.start(), m.end(), "contextual"))
     for surname in people:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
+from joblib import Parallel, delayed
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
@@ -67,19 +68,25 @@ def training_table(labels_path, sentences_path, gold: dict, splits: dict) -> dic
             "split": np.array(split), "gold": np.array(gold_y), "weak": np.array(weak_y)}
 
 
-def fit_and_select(table: dict, grid=GRID, n_splits: int = 5) -> tuple[Pipeline, dict, list[dict]]:
+def fit_and_select(table: dict, grid=GRID, n_splits: int = 5, n_jobs: int = 2) -> tuple[Pipeline, dict, list[dict]]:
     """Grouped cross-validation over ``grid`` on the training sentences; refit the best on all of them."""
     fit_mask = np.isin(table["split"], FIT_SPLITS)
     docs = [d for d, m in zip(table["docs"], fit_mask) if m]
     y, w, groups = table["y"][fit_mask], table["weight"][fit_mask], table["groups"][fit_mask]
     scored = (table["gold"][fit_mask] >= 0) & (table["split"][fit_mask] == "train")
-    results = []
     folds = list(GroupKFold(n_splits=n_splits).split(docs, y, groups))
-    for params in grid:
+
+    def fold_predictions(params, tr, te):
+        model = make_pipeline(**params).fit([docs[i] for i in tr], y[tr], clf__sample_weight=w[tr])
+        return model.predict([docs[i] for i in te])
+
+    jobs = [(params, tr, te) for params in grid for tr, te in folds]
+    predictions = Parallel(n_jobs=n_jobs)(delayed(fold_predictions)(*job) for job in jobs)
+    results = []
+    for g, params in enumerate(grid):
         pred = np.full(len(docs), -1)
-        for tr, te in folds:
-            model = make_pipeline(**params).fit([docs[i] for i in tr], y[tr], clf__sample_weight=w[tr])
-            pred[te] = model.predict([docs[i] for i in te])
+        for f, (_, te) in enumerate(folds):
+            pred[te] = predictions[g * len(folds) + f]
         m = evaluate(y[scored], pred[scored])
         results.append({**params, "cv_macro_f1": m["macro_f1"], "cv_f_avg": m["f_avg"]})
     best = max(results, key=lambda r: (r["cv_macro_f1"], -r["C"]))

@@ -1,0 +1,87 @@
+import numpy as np
+import pytest
+
+from pipeline import StanceScorer
+from pipeline.core import ModelError
+
+from .conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return StanceScorer.load()
+
+
+def test_labels_and_probabilities(scorer):
+    assert scorer.labels == ("cooperative", "critical", "neutral")
+    p = scorer.predict_proba(["The minister thanked the ODIHR mission.", "Wheat prices rose."])
+    assert p.shape == (2, 3)
+    assert np.allclose(p.sum(axis=1), 1.0) and (p >= 0).all() and (p <= 1).all()
+
+
+# Minimum functionality: one clear sentence per label.
+@pytest.mark.parametrize(
+    "sentence, label",
+    [
+        ("The minister thanked the ODIHR mission for its professional work.", "cooperative"),
+        ("The government welcomed the OSCE recommendations and pledged to implement them.", "cooperative"),
+        ("The ministry said the ODIHR statement was biased and politically motivated.", "critical"),
+        ("Officials refused to invite OSCE observers to the election.", "critical"),
+        ("The ODIHR mission deployed 30 long-term observers on Monday.", "neutral"),
+        ("Wheat prices rose for the third week in a row.", "neutral"),
+    ],
+)
+def test_minimum_functionality(scorer, sentence, label):
+    assert scorer.predict([sentence]) == [label]
+
+
+# Invariance: the host country's name does not decide the stance.
+@pytest.mark.parametrize("country", ["Kazakhstan", "Georgia", "Serbia", "Moldova", "Mongolia"])
+def test_country_swap_does_not_flip_labels(scorer, country):
+    template = [
+        "The foreign minister of {c} thanked the ODIHR observers for their work.",
+        "{c}'s election commission rejected the ODIHR report as one-sided.",
+        "The ODIHR mission to {c} will publish its final report in two months.",
+    ]
+    assert scorer.predict([t.format(c=country) for t in template]) == ["cooperative", "critical", "neutral"]
+
+
+# Direction: adding a disparaging word moves a sentence toward critical.
+@pytest.mark.parametrize(
+    "plain, loaded",
+    [
+        ("The ministry commented on the ODIHR report on the election.",
+         "The ministry commented on the unsubstantiated ODIHR report on the election."),
+        ("The statement of the OSCE mission discussed the campaign.",
+         "The so-called statement of the OSCE mission discussed the campaign."),
+    ],
+)
+def test_disparaging_words_move_toward_critical(scorer, plain, loaded):
+    p_plain, p_loaded = scorer.predict_proba([plain, loaded])
+    assert p_loaded[1] > p_plain[1] + 0.05
+    assert p_loaded[0] - p_loaded[1] < p_plain[0] - p_plain[1]
+
+
+def test_score_article_from_text_and_files(scorer):
+    text = (SEEDS / "001_3da28d9cabf94069.txt").read_text(encoding="utf-8")
+    result = scorer.score_article(text, "001")
+    assert result.n_osce >= 5 and -1 <= result.stance <= 1
+    d = result.to_dict()
+    assert d["sentences"][0]["probabilities"].keys() == {"cooperative", "critical", "neutral"}
+    via_files = {r.article_id: r for r in scorer.score_files([SEEDS])}
+    assert via_files["001_3da28d9cabf94069"].stance == result.stance
+
+
+def test_score_files_reports_bad_files_to_the_callback(scorer, tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "ok.txt").write_text(" date 2020-02-02 OSCE visit\n\nThe OSCE chair thanked the hosts for their warm welcome.\n")
+    errors = []
+    results = list(scorer.score_files([tmp_path], on_error=lambda p, e: errors.append(p.name)))
+    assert [r.article_id for r in results] == ["ok"] and errors == ["empty.txt"]
+    with pytest.raises(Exception, match="empty"):
+        list(scorer.score_files([tmp_path]))
+
+
+def test_load_from_a_missing_folder_names_the_fix(tmp_path):
+    with pytest.raises(ModelError, match="make train"):
+        StanceScorer.load(tmp_path / "nope")

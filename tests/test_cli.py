@@ -1,0 +1,54 @@
+import csv
+import io
+import json
+import subprocess
+import sys
+
+from .conftest import SEEDS
+
+
+def cli(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, **kw)
+
+
+def test_score_table_csv_jsonl():
+    table = cli("score", str(SEEDS))
+    assert table.returncode == 0 and "003_4756800a9e27d77f" in table.stdout
+    rows = list(csv.DictReader(io.StringIO(cli("score", str(SEEDS), "--format", "csv").stdout)))
+    assert len(rows) == 5 and {"article_id", "stance", "stance_low", "stance_high", "label", "sentiment", "n_osce"} <= set(rows[0])
+    records = [json.loads(x) for x in cli("score", str(SEEDS), "--format", "jsonl").stdout.splitlines()]
+    assert len(records) == 5 and records[0]["sentences"][0]["label"] in {"cooperative", "critical", "neutral"}
+
+
+def test_score_out_file_and_stdin_free_errors(tmp_path):
+    out = tmp_path / "scores.csv"
+    assert cli("score", str(SEEDS), "--format", "csv", "--out", str(out)).returncode == 0
+    assert out.read_text().startswith("article_id,")
+    missing = cli("score", str(tmp_path / "nope"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_some_inputs_skipped_exit_1(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "ok.txt").write_text(" date 2020-02-02 Visit\n\nThe OSCE chair thanked the hosts for their warm welcome.\n")
+    proc = cli("score", str(tmp_path))
+    assert proc.returncode == 1 and "scored 1, skipped 1" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_label_sentences():
+    proc = cli("label", "The minister thanked the ODIHR mission.")
+    assert proc.returncode == 0 and proc.stdout.startswith("cooperative")
+
+
+def test_console_script_and_module_agree():
+    import shutil
+
+    exe = shutil.which("osce-stance") or str(__import__("pathlib").Path(sys.executable).parent / "osce-stance")
+    a = subprocess.run([exe, "label", "Officials refused to invite OSCE observers."], capture_output=True, text=True)
+    b = cli("label", "Officials refused to invite OSCE observers.")
+    assert a.returncode == 0 and a.stdout == b.stdout
+
+
+def test_broken_model_is_a_clear_error(tmp_path):
+    proc = cli("score", str(SEEDS), "--model", str(tmp_path))
+    assert proc.returncode != 0 and "make train" in proc.stderr and "Traceback" not in proc.stderr

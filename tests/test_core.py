@@ -1,0 +1,95 @@
+"""The numpy core computes exactly what the scikit-learn model computes, and loads safely."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from pipeline import paths
+from pipeline.core import LinearModel, ModelError
+from pipeline.features import document
+from pipeline.gold import load_gold
+from pipeline.label import contexts_for_article
+from pipeline.train import export_model, make_pipeline
+
+SHIPPED = paths.MODELS / "stance"
+
+
+@pytest.fixture(scope="module")
+def gold_docs():
+    gold = load_gold()
+    by_article = {}
+    for g in gold.values():
+        by_article.setdefault(g["article_id"], []).append(g)
+    docs, y = [], []
+    for rows in by_article.values():
+        ctx = contexts_for_article([r["text"] for r in rows])
+        docs += [document(r["text"], c.concerns) for r, c in zip(rows, ctx)]
+        y += [("cooperative", "critical", "neutral").index(r["label"]) for r in rows]
+    return docs, np.array(y)
+
+
+@pytest.fixture(scope="module")
+def fitted(gold_docs, tmp_path_factory):
+    docs, y = gold_docs
+    model = make_pipeline(C=1.0).fit(docs[::2], y[::2])
+    folder = tmp_path_factory.mktemp("model")
+    export_model(model, folder, {"params": {"C": 1.0}})
+    return model, LinearModel.load(folder), folder
+
+
+def test_core_matches_sklearn_on_the_whole_gold_set(gold_docs, fitted):
+    docs, _ = gold_docs
+    model, core, _ = fitted
+    texts = [d[1:] for d in docs]
+    osce = [d[0] == document("", True) for d in docs]
+    diff = np.abs(core.predict_proba(texts, osce) - model.predict_proba(docs)).max()
+    assert diff <= 1e-9
+    assert len(docs) >= 1500
+
+
+def test_shipped_model_is_small_and_self_describing():
+    manifest = json.loads((SHIPPED / "manifest.json").read_text())
+    for key in ("format_version", "model_version", "labels", "features", "library_versions", "training_inputs_sha256", "metrics"):
+        assert key in manifest
+    assert manifest["labels"] == ["cooperative", "critical", "neutral"]
+    size = sum(p.stat().st_size for p in SHIPPED.iterdir())
+    assert size < 5 * 1024 * 1024
+
+
+def _copy(src, tmp_path):
+    dst = tmp_path / "model"
+    shutil.copytree(src, dst)
+    return dst
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda d: (d / "manifest.json").write_text("{not json"), "not valid JSON"),
+        (lambda d: (d / "manifest.json").unlink(), "manifest.json: missing"),
+        (lambda d: (d / "weights.npz").unlink(), "weights.npz: missing"),
+        (lambda d: (d / "weights.npz").write_bytes((d / "weights.npz").read_bytes()[:1000]), "unreadable"),
+        (lambda d: (d / "manifest.json").write_text(json.dumps({**json.loads((d / "manifest.json").read_text()), "format_version": 99})),
+         "format version 99"),
+        (lambda d: (d / "manifest.json").write_text(json.dumps({**json.loads((d / "manifest.json").read_text()),
+                                                                "labels": ["a", "b"]})), "shape"),
+    ],
+)
+def test_tampered_model_gives_a_clear_error(tmp_path, damage, message):
+    folder = _copy(SHIPPED, tmp_path)
+    damage(folder)
+    with pytest.raises(ModelError, match=message) as info:
+        LinearModel.load(folder)
+    assert "make train" in str(info.value)
+
+
+def test_pickled_arrays_are_refused(tmp_path, fitted):
+    folder = _copy(fitted[2], tmp_path)
+    with np.load(folder / "weights.npz") as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    arrays["idf"] = np.array([object()] * 3, dtype=object)
+    np.savez(folder / "weights.npz", **arrays)
+    with pytest.raises(ModelError):
+        LinearModel.load(folder)

@@ -1,0 +1,48 @@
+"""Stage targets are real files: a second run does nothing, editing a stage's module re-runs it."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    work = tmp_path_factory.mktemp("repo")
+    for name in ("Makefile", "pyproject.toml", "pipeline", "seeds", "data/raw", "data/gold", "models"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, work / name)
+    (work / ".stamp").touch()
+    return work
+
+
+def make(work, *args):
+    env = {**os.environ, "OSCE_STANCE_ROOT": str(work), "PYTHONPATH": str(work)}
+    return subprocess.run(["make", f"PY={sys.executable}", "STAMP=.stamp", *args], cwd=work, env=env,
+                          capture_output=True, text=True)
+
+
+def test_tokens_and_labels_run_once_then_rerun_after_an_edit(workdir):
+    first = make(workdir, "labels")
+    assert first.returncode == 0, first.stderr
+    assert (workdir / "data/interim/sentences.jsonl").exists() and (workdir / "data/processed/labels.jsonl").exists()
+    assert make(workdir, "-q", "tokens").returncode == 0
+    assert make(workdir, "-q", "labels").returncode == 0
+    assert "Nothing to be done" in make(workdir, "labels").stdout
+    time.sleep(1.1)
+    (workdir / "pipeline/label.py").touch()
+    assert make(workdir, "-q", "tokens").returncode == 0  # labelling code does not touch tokens
+    assert make(workdir, "-q", "labels").returncode == 1
+    assert make(workdir, "labels").returncode == 0
+    time.sleep(1.1)
+    (workdir / "pipeline/tokenize.py").touch()
+    assert make(workdir, "-q", "tokens").returncode == 1

@@ -1,0 +1,42 @@
+from pipeline.target import detect, find_mentions
+
+
+def kinds(text, **kw):
+    return [(text[m.start:m.end], m.kind) for m in find_mentions(text, **kw)]
+
+
+def test_explicit_names():
+    text = "The OSCE/ODIHR Election Observation Mission and the Organization for Security and Co-operation in Europe met."
+    got = kinds(text, context=False)
+    assert ("OSCE/ODIHR", "explicit") in got
+    assert ("Organization for Security and Co-operation in Europe", "explicit") in got
+
+
+def test_contextual_words_need_an_osce_article():
+    assert kinds("The observers thanked the Office.", context=False) == []
+    assert [k for _, k in kinds("The observers thanked the Office.", context=True)] == ["contextual", "contextual"]
+
+
+def test_other_observer_groups_are_not_the_osce():
+    assert kinds("The CIS observers called the vote transparent.", context=True) == []
+    assert kinds("The SCO mission praised the organisers.", context=True) == []
+
+
+def test_people_introduced_in_an_osce_role_are_mentions_later():
+    sentences = [
+        "Roman Vassilenko, Deputy Minister of Foreign Affairs, met Eoghan Murphy, Head of the OSCE/ODIHR mission.",
+        "Vassilenko spoke about reforms.",
+        "Murphy praised the organisers.",
+    ]
+    assert [t.concerns for t in detect(sentences)] == [True, False, True]
+
+
+def test_pronoun_after_an_osce_sentence_is_carried():
+    targets = detect(["The head of the ODIHR mission met the minister.", "He also thanked the Kazakh side.", "Exports grew."])
+    assert [t.concerns for t in targets] == [True, True, False]
+    assert targets[1].carried and not targets[1].mentions
+
+
+def test_no_osce_article_has_no_targets():
+    sentences = ["The mission of the new school is to teach.", "Observers expect rain.", "He left."]
+    assert not any(t.concerns for t in detect(sentences))
