@@ -18,14 +18,13 @@ from .lexicon import families
 
 __all__ = ["VERSION", "document", "analyze", "SPEC"]
 
-VERSION = "features.v2"
+VERSION = "features.v3"
 SPEC = {
     "name": VERSION,
     "lexicon": LEXICON_VERSION,
     "words": "lower-cased \\w+ tokens (apostrophes kept), unigrams to trigrams, prefixed w:",
     "negation": "tokens within 3 words after a negation word also emitted as neg:<token>",
     "target": "t:osce or t:none from the document marker",
-    "chars": "character 3-5-grams inside each lower-cased word padded with spaces, prefixed c:",
     "cues": "cue:<family> for each lexicon family (pipeline.lexicon) found, cue:<family>:neg when a negation word "
             "is among the 4 words before it, and ocue:<family> when the sentence concerns the OSCE",
 }
@@ -34,7 +33,8 @@ _OSCE_MARK, _NONE_MARK = "\u2460", "\u2461"  # ① / ②: never in news text
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _CUE_FAMILIES = [(name, pattern) for name, pattern in families() if name != "negation"]
 _NEGATED = re.compile(r"\b(?:not|no|never|without|nor|neither|hardly|cannot|lack\w*|absence|far from|nobody)\W+(?:\w+\W+){0,3}$", re.I)
-_NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "hardly", "n't", "cannot", "nobody", "none"})
+_NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "hardly", "cannot", "nobody", "none", "lack", "lacks",
+                       "lacking", "absence", "unwilling", "unwillingness", "refused", "refuses", "failed", "fails"})
 
 
 def document(text: str, osce: bool) -> str:
@@ -76,8 +76,4 @@ def analyze(doc: str) -> list[str]:
                 feats.append("ocue:" + name)
             if _NEGATED.search(text[max(0, match.start() - 40): match.start()]):
                 feats.append("cue:" + name + ":neg")
-    for w in words:
-        padded = f" {w} "
-        for n in (3, 4, 5):
-            feats.extend("c:" + padded[j:j + n] for j in range(len(padded) - n + 1))
     return feats

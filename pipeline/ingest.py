@@ -139,7 +139,8 @@ _NOTICE = re.compile(
     r"^(?:for\s+(?:further|more)\s+information|media\s+contact|press\s+contact|contact\s*:|e-?mail\s*:|sign\s+up\b|subscribe\b"
     r"|get\s+our\b|download\s+our\s+app|link\s+to\s+the\s+source|when\s+(?:using|reprinting|quoting)|reproduction\b|reprint\b"
     r"|any\s+use\s+of|the\s+(?:views|opinions)\s+expressed|(?:views|opinions)\s+expressed|the\s+author'?s?\s+(?:views|opinion)"
-    r"|this\s+(?:article|story)\s+(?:was|has\s+been)\s+(?:updated|corrected)|reporting\s+by\b|editing\s+by\b|written\s+by\b)",
+    r"|this\s+(?:article|story)\s+(?:was|has\s+been)\s+(?:updated|corrected)|reporting\s+by\b|editing\s+by\b|written\s+by\b"
+    r"|you\s+have\s+(?:read|\d+)\s+.*\bfree\s+articles?|to\s+continue\s+reading|already\s+a\s+subscriber)",
     re.I,
 )
 # Words that make up site navigation; a short line of nothing else is a menu.
@@ -243,9 +244,9 @@ def find_date(text: str) -> str | None:
 # "WARSAW, 20 March 2023 –", "MOSCOW (AP) —": an upper-case place, then an agency and/or a date.
 _CITY = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.\-]+(?:[ -][A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.\-]+){0,2}"
 _AGENCY = (
-    r"(?:\([A-Z][\w .&/-]{0,24}\)|/[A-Z][A-Za-z-]+/|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[ -][A-Z]{2,})?|Trend|Kazinform|Interfax|Xinhua)"
+    r"(?:\([A-Z][\w .&/-]{0,24}\)|/[A-Z][^/\n]{1,30}/|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[ -][A-Z]{2,})?|Trend|Kazinform|Interfax|Xinhua)"
 )
-_DATE_BIT = rf"(?:\d{{1,2}}\s+(?i:{_MONTH})(?:\s+\d{{4}})?|(?i:{_MONTH})\s+\d{{1,2}}(?:,?\s+\d{{4}})?)"
+_DATE_BIT = rf"(?:\d{{1,2}}\s+(?i:{_MONTH})(?:\s+\d{{4}})?|(?i:{_MONTH})\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{4}})"
 _DATELINE = re.compile(
     rf"^(?P<dateline>(?:{_CITY}(?:[.,]\s*(?:{_DATE_BIT}[.,]?\s*(?:{_AGENCY})?|{_AGENCY})|\s+\([A-Z][\w .&/-]{{0,24}}\))"
     rf"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?,\s*{_DATE_BIT}[.,]?\s*(?:{_AGENCY})?"
@@ -312,7 +313,9 @@ def parse_article(text: str, article_id: str, source: str | None = None) -> Arti
             lines = lines[first + 1:]
 
     kinds = [line_kind(ln) for ln in lines]
-    if header_rest and _is_prose(header_rest) and len(_words(header_rest)) >= 12:
+    # The body starts inside the header when the header opens with a dateline or runs to a paragraph's length;
+    # a headline, even one ending in "?" or ".", is shorter.
+    if header_rest and _is_prose(header_rest) and (split_dateline(header_rest)[0] or len(_words(header_rest)) >= 25):
         lines.insert(0, header_rest)  # the body starts inside the header line
         kinds.insert(0, None)
         header_rest = None

@@ -100,8 +100,8 @@ class Lexicons:
     )
     distrust: re.Pattern = _rx(
         r"mistrust", r"distrust", r"suspicio\w+", r"unwilling\w*", r"lack of (?:desire|will|respect|understanding)", r"disrespect\w*", r"credibility",
-        r"irrelevan\w+", r"useless", r"obsolete", r"outdated", r"anachronis\w+", r"crisis", r"decline\w*", r"degrad\w+", r"failure", r"failed", r"flawed",
-        r"ineffective", r"toothless", r"paralys\w+", r"lost its way", r"questionable", r"dubious", r"doubt\w*", r"puts? in question", r"arrogan\w+",
+        r"irrelevan\w+", r"useless", r"obsolete", r"outdated", r"anachronis\w+", r"toothless", r"lost its way", r"questionable", r"dubious",
+        r"puts? in question", r"call\w* into question", r"arrogan\w+", r"paternalis\w+", r"no longer (?:trust|believe|rely)",
     )
     objectivity_demand: re.Pattern = _rx(
         r"objective approach", r"objectiv\w+", r"impartial\w*", r"unbiased", r"neutral(?:ity)?", r"balanced", r"fair assessment", r"without prejudice",

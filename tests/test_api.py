@@ -50,16 +50,22 @@ def test_country_swap_does_not_flip_labels(scorer, country):
 @pytest.mark.parametrize(
     "plain, loaded",
     [
-        ("The ministry commented on the ODIHR report on the election.",
-         "The ministry commented on the unsubstantiated ODIHR report on the election."),
+        ("The ministry received the ODIHR report on the election.",
+         "The ministry received the unsubstantiated ODIHR report on the election."),
         ("The statement of the OSCE mission discussed the campaign.",
          "The so-called statement of the OSCE mission discussed the campaign."),
+        ("The OSCE mission published its findings on the vote.",
+         "The OSCE mission published its biased findings on the vote."),
     ],
 )
 def test_disparaging_words_move_toward_critical(scorer, plain, loaded):
     p_plain, p_loaded = scorer.predict_proba([plain, loaded])
-    assert p_loaded[1] > p_plain[1] + 0.05
+    assert p_loaded[1] > p_plain[1]
     assert p_loaded[0] - p_loaded[1] < p_plain[0] - p_plain[1]
+
+
+def test_a_strong_accusation_flips_the_label(scorer):
+    assert scorer.predict(["The OSCE mission published its biased findings on the vote."]) == ["critical"]
 
 
 def test_score_article_from_text_and_files(scorer):

@@ -41,7 +41,13 @@ def test_seed_003_is_critical_and_the_others_cooperative(seed_scores):
 
 
 # Fixed output of the shipped model on the seeds: regenerate deliberately after `make train`.
-PINNED = {}
+PINNED = {
+    "000": (10, 0.294, "cooperative"),
+    "001": (7, 0.338, "cooperative"),
+    "002": (13, 0.305, "cooperative"),
+    "003": (6, -0.451, "critical"),
+    "004": (10, 0.505, "cooperative"),
+}
 
 
 def test_shipped_model_scores_on_seeds_are_pinned(seed_scores):
