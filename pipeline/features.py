@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import VERSION as LEXICON_VERSION
-from .lexicon import families
+from .lexicon import families, literal_prefixes
 
 __all__ = ["VERSION", "document", "analyze", "SPEC"]
 
@@ -31,7 +31,18 @@ SPEC = {
 
 _OSCE_MARK, _NONE_MARK = "\u2460", "\u2461"  # ① / ②: never in news text
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-_CUE_FAMILIES = [(name, pattern) for name, pattern in families() if name != "negation"]
+# Each family is \b(?:...) with the literal prefixes its matches must start with, so a family
+# can only match where one of its prefixes begins a word.  Looking the text's word-start
+# prefixes up in a set skips most regex searches; the features are the same (a test checks it).
+_PREFIX = 5
+_CUE_FAMILIES = [
+    (name, pattern, literal_prefixes(pattern, _PREFIX) if pattern.pattern.startswith(r"\b(?:") else None)
+    for name, pattern in families()
+    if name != "negation"
+]
+# Characters that re.IGNORECASE folds differently from str.lower(); text with one of them is searched in full.
+_FOLD_SPECIAL = frozenset("ſKıİﬅﬆẞΐΰ")
+_WORD_STARTS = re.compile(rf"\b(?=(\w.{{0,{_PREFIX - 1}}}))", re.S)
 _NEGATED = re.compile(r"\b(?:not|no|never|without|nor|neither|hardly|cannot|lack\w*|absence|far from|nobody)\W+(?:\w+\W+){0,3}$", re.I)
 _NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "hardly", "cannot", "nobody", "none", "lack", "lacks",
                        "lacking", "absence", "unwilling", "unwillingness", "refused", "refuses", "failed", "fails"})
@@ -67,8 +78,21 @@ def analyze(doc: str) -> list[str]:
             feats.append("w:" + words[i - 1] + " " + w)
         if i > 1:
             feats.append("w:" + words[i - 2] + " " + words[i - 1] + " " + w)
-    osce = feats[:1] == ["t:osce"]
-    for name, pattern in _CUE_FAMILIES:
+    feats.extend(cue_features(text, feats[:1] == ["t:osce"]))
+    return feats
+
+
+def cue_features(text: str, osce: bool, prefilter: bool = True) -> list[str]:
+    """The ``cue:``/``ocue:`` features of one sentence (``prefilter=False`` searches every family)."""
+    starts = None
+    if prefilter and _FOLD_SPECIAL.isdisjoint(text):
+        starts = set()
+        for g in _WORD_STARTS.findall(text.lower()):
+            starts.update(g[:k] for k in range(1, len(g) + 1))
+    feats = []
+    for name, pattern, prefixes in _CUE_FAMILIES:
+        if starts is not None and prefixes is not None and starts.isdisjoint(prefixes):
+            continue
         match = pattern.search(text)
         if match:
             feats.append("cue:" + name)

@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
-__all__ = ["Lexicons", "DEFAULT_LEXICONS", "VERSION", "families"]
+try:  # Python >= 3.11
+    import re._parser as _sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse
+
+__all__ = ["Lexicons", "DEFAULT_LEXICONS", "VERSION", "families", "literal_prefixes"]
 
 VERSION = "lexicon.v1"
 
@@ -144,3 +149,38 @@ DEFAULT_LEXICONS = Lexicons()
 def families(lex: Lexicons = DEFAULT_LEXICONS) -> list[tuple[str, re.Pattern]]:
     """``(name, pattern)`` of every family, in a fixed order."""
     return [(f.name, getattr(lex, f.name)) for f in fields(lex)]
+
+
+def _prefixes(seq, n: int):
+    """Literal prefixes (up to ``n`` characters) every match of ``seq`` must start with; None if unknown."""
+    found = {""}
+    for op, arg in seq:
+        if op == _sre_parse.AT:  # \b and friends consume nothing
+            continue
+        if op == _sre_parse.LITERAL:
+            found = {f + chr(arg) for f in found}
+        elif op in (_sre_parse.SUBPATTERN, _sre_parse.BRANCH):
+            branches = [arg[-1]] if op == _sre_parse.SUBPATTERN else arg[1]
+            subs = [_prefixes(b, n) for b in branches]
+            if any(sub is None for sub in subs):
+                break
+            found = {f + x for f in found for sub in subs for x in sub}
+        else:
+            break
+        if all(len(f) >= n for f in found):
+            break
+    return None if "" in found else {f[:n] for f in found}
+
+
+def literal_prefixes(pattern: re.Pattern, n: int = 3) -> frozenset[str] | None:
+    """Lower-cased literal prefixes one of which every match of ``pattern`` starts with.
+
+    A cheap, exact pre-filter: if none of them occurs in the lower-cased text, the
+    pattern cannot match, and the regular-expression search can be skipped.
+    ``None`` means no such prefixes could be derived (always search).
+
+    >>> sorted(literal_prefixes(re.compile(r"\\b(?:thank\\w*|grateful)", re.I)))
+    ['gra', 'tha']
+    """
+    found = _prefixes(list(_sre_parse.parse(pattern.pattern, pattern.flags)), n)
+    return None if found is None else frozenset(f.lower() for f in found)

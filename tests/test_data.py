@@ -7,18 +7,11 @@ import pytest
 
 from pipeline import paths
 from pipeline.gold import LABEL_SET, load_gold, load_splits
-from pipeline.ingest import iter_article_files, read_article
-from pipeline.tokenize import tokenize_article
 
 
 @pytest.fixture(scope="module")
-def sentence_keys():
-    keys = {}
-    for path in iter_article_files(paths.input_roots()):
-        article = read_article(path)
-        for s in tokenize_article(article.id, article.body):
-            keys[s.key] = s.text
-    return keys
+def sentence_keys(corpus_sentences):
+    return {s.key: s.text for s in corpus_sentences}
 
 
 def test_corpus_size_and_format():

@@ -1,0 +1,34 @@
+"""The analyzer: what features a sentence yields, and that the cue pre-filter changes nothing."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.features import analyze, cue_features, document
+
+
+def test_target_marker_words_ngrams_and_negation():
+    feats = analyze(document("They did not trust the mission.", True))
+    assert feats[0] == "t:osce"
+    assert {"w:trust", "w:not trust", "w:did not trust", "neg:trust"} <= set(feats)
+    assert analyze(document("Prices rose.", False))[0] == "t:none"
+
+
+def test_cue_families_with_negation_and_target():
+    feats = cue_features("Nobody doubts that the observers were professional.", osce=True)
+    assert "cue:praise" in feats and "ocue:praise" in feats
+    assert "cue:bias" in cue_features("The report is one-sided.", osce=False)
+    assert not [f for f in cue_features("The report is one-sided.", osce=False) if f.startswith("ocue:")]
+
+
+def test_prefilter_is_exact_on_every_corpus_sentence(corpus_sentences):
+    assert len(corpus_sentences) > 2000
+    for s in corpus_sentences:
+        assert cue_features(s.text, True) == cue_features(s.text, True, prefilter=False), s.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200)
+       | st.lists(st.sampled_from(["not", "biased", "thanked", "OSCE", "ſupport", "İnvited", "co-operation", " ", ",", "lack of desire",
+                                   "taken into account", "K", "ﬅrong", "so-called", "\u00a0"]), max_size=30).map(" ".join))
+def test_prefilter_is_exact_on_arbitrary_text(text):
+    assert cue_features(text, True) == cue_features(text, True, prefilter=False)
