@@ -20,7 +20,7 @@ import numpy as np
 
 from . import paths
 from .core import LinearModel
-from .ingest import InputError, iter_article_files, parse_article, read_article
+from .ingest import MAX_BYTES, InputError, iter_article_files, parse_article, read_article
 from .score import ArticleScore, score_article
 from .target import detect
 
@@ -78,15 +78,15 @@ class StanceScorer:
         """
         return score_article(parse_article(text, article_id), self.model, self._sentiment)
 
-    def score_files(self, inputs: Iterable[str | os.PathLike], on_error=None) -> Iterator[ArticleScore]:
+    def score_files(self, inputs: Iterable[str | os.PathLike], on_error=None, max_bytes: int = MAX_BYTES) -> Iterator[ArticleScore]:
         """Score every article file under ``inputs`` (files or folders), one at a time.
 
-        Files that cannot be read are passed to ``on_error(path, exception)`` and skipped
-        (by default the error is raised).
+        Files that cannot be read (empty, binary, over ``max_bytes``, unreadable) are passed
+        to ``on_error(path, exception)`` and skipped; by default the error is raised.
         """
         for path in iter_article_files(inputs):
             try:
-                article = read_article(path)
+                article = read_article(path, max_bytes=max_bytes)
             except (InputError, OSError) as exc:
                 if on_error is None:
                     raise

@@ -6,9 +6,12 @@ Exit codes: 0 success; 1 some inputs skipped; 2 usage error or nothing done.
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 
 from . import __version__, paths
+from .ingest import MAX_BYTES
 
 
 def _warn(message: str) -> None:
@@ -59,6 +62,26 @@ def _load_scorer(model):
         raise SystemExit(f"error: {exc}") from None
 
 
+def _score_stdin(scorer, max_bytes, on_error):
+    from .ingest import InputError, decode_bytes, parse_article
+    from .score import score_article
+
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    try:
+        if len(data) > max_bytes:
+            raise InputError(f"input is above the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
+        if not data.strip():
+            raise InputError("empty input")
+        text, _ = decode_bytes(data)
+        article = parse_article(text, "stdin", source="-")
+        if not article.body.strip():
+            raise InputError("no article text after removing boilerplate")
+    except InputError as exc:
+        on_error("-", exc)
+        return []
+    return [score_article(article, scorer.model, scorer._sentiment)]
+
+
 def _cmd_score(args: argparse.Namespace) -> int:
     from .score import format_table, plot_timeline, write_outputs
 
@@ -70,11 +93,14 @@ def _cmd_score(args: argparse.Namespace) -> int:
         _warn(f"warning: {path}: skipped: {exc.strerror if isinstance(exc, OSError) else exc}")
 
     inputs = args.inputs or paths.input_roots()
-    missing = [p for p in inputs if not __import__("os").path.exists(p)]
+    missing = [p for p in inputs if p != "-" and not os.path.exists(p)]
     if missing:
         _warn(f"error: no such file or folder: {missing[0]}")
         return 2
-    results = list(scorer.score_files(inputs, on_error=on_error))
+    results = []
+    if "-" in inputs:
+        results.extend(_score_stdin(scorer, args.max_bytes, on_error))
+    results.extend(scorer.score_files([p for p in inputs if p != "-"], on_error=on_error, max_bytes=args.max_bytes))
     for r in results:
         for message in r.warnings:
             _warn(f"warning: {r.article_id}: {message}")
@@ -153,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--save", action="store_true",
                     help="also write data/processed/scores.csv, scores.jsonl and reports/stance_timeline.png")
     sc.add_argument("--model", default=None, help="model folder (default: the shipped models/stance)")
+    sc.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
+                    help=f"skip files larger than N bytes (default {MAX_BYTES:,})")
     sc.set_defaults(func=_cmd_score)
     return parser
 
@@ -161,8 +189,20 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so every atomic write in progress removes its temporary file.
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.func(args)
     except KeyboardInterrupt:
         _warn("interrupted")
         return 130
+    except BrokenPipeError:  # `osce-stance score ... | head`
+        sys.stderr.close()
+        return 0
+    except OSError as exc:
+        _warn(f"error: {exc.filename or ''}: {exc.strerror or exc}")
+        return 2
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt

@@ -20,7 +20,10 @@ from datetime import date as _date
 from pathlib import Path
 
 __all__ = [
+    "MAX_BYTES",
     "Article",
+    "guess_language",
+    "strip_html",
     "InputError",
     "decode_bytes",
     "find_date",
@@ -34,6 +37,11 @@ __all__ = [
 
 class InputError(ValueError):
     """An input that cannot become an article; the message names the problem."""
+
+
+# Larger inputs are refused rather than read: a news article is kilobytes, and a file of
+# many megabytes is a dump or an accident (override with --max-bytes).
+MAX_BYTES = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,7 @@ class Article:
     outlet: str | None = None
     dateline: str | None = None
     source: str | None = None
+    language: str = "en"
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict:
@@ -89,6 +98,50 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if letters and cyrillic / len(letters) > 0.5:
         return as_cp1251, "cp1251"
     return data.decode("latin-1"), "latin-1"
+
+
+# --------------------------------------------------------------------------- markup and language
+
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|div|h[1-6]|li|tr|title|section|article|header|footer|blockquote)>", re.I)
+_INVISIBLE = re.compile(r"<(script|style|noscript|head)\b.*?</\1\s*>", re.I | re.S)
+
+
+def strip_html(text: str) -> tuple[str, bool]:
+    """Remove HTML markup from text pasted from a web page; return ``(text, stripped)``.
+
+    Text counts as HTML when it has at least three tags; block ends become line breaks.
+
+    >>> strip_html("<p>The OSCE <b>mission</b> arrived.</p><p>It met the minister.</p>")
+    ('The OSCE mission arrived.\\nIt met the minister.\\n', True)
+    """
+    if len(_TAG.findall(text)) < 3:
+        return text, False
+    import html
+
+    text = _INVISIBLE.sub("", text)
+    text = _BLOCK_END.sub("\n", text)
+    text = _TAG.sub("", text)
+    return html.unescape(text), True
+
+
+_KAZAKH = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+
+def guess_language(text: str) -> str:
+    """``en`` for Latin-script text, ``kk`` or ``ru`` for Cyrillic, ``other`` otherwise.
+
+    >>> guess_language("Миссия ОБСЕ завершила работу."), guess_language("Миссия ЕҚЫҰ жұмысын аяқтады.")
+    ('ru', 'kk')
+    """
+    letters = [c for c in text[:20000] if c.isalpha()]
+    if not letters:
+        return "other"
+    cyrillic = [c for c in letters if "\u0400" <= c <= "\u04ff"]
+    if len(cyrillic) > 0.3 * len(letters):
+        return "kk" if sum(c in _KAZAKH for c in cyrillic) > 0.01 * len(cyrillic) else "ru"
+    latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
+    return "en" if latin > 0.7 * len(letters) else "other"
 
 
 # --------------------------------------------------------------------------- line rules
@@ -300,6 +353,9 @@ def parse_article(text: str, article_id: str, source: str | None = None) -> Arti
     ('2023-02-08', 'Minister meets mission', 'ASTANA. KAZINFORM', 'The minister met the OSCE mission.')
     """
     warnings: list[str] = []
+    text, was_html = strip_html(text)
+    if was_html:
+        warnings.append("HTML markup stripped")
     lines = [ln.replace("\u00a0", " ").strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     header_date = header_rest = None
     first = next((i for i, ln in enumerate(lines) if ln), None)
@@ -380,6 +436,15 @@ def parse_article(text: str, article_id: str, source: str | None = None) -> Arti
         title = _first_sentence(body)
     if title is None:
         warnings.append("no title found")
+    if body and not _TERMINAL.search(body) and not any(_TERMINAL.search(ln) for ln in body_lines):
+        warnings.append("no sentence-ending punctuation; each line is taken as a sentence")
+    n_words = len(_words(body))
+    if 0 < n_words < 20:
+        warnings.append(f"very short article ({n_words} words)")
+    language = guess_language(body)
+    if language != "en":
+        warnings.append(f"text looks {'Russian' if language == 'ru' else 'Kazakh' if language == 'kk' else 'non-English'} "
+                        f"({language}); the model reads English only, so its scores mean little")
     date = header_date or timestamp_date or (find_date("\n".join(pre_body)) if pre_body else None)
     return Article(
         id=article_id,
@@ -389,6 +454,7 @@ def parse_article(text: str, article_id: str, source: str | None = None) -> Arti
         outlet=outlet,
         dateline=dateline,
         source=source,
+        language=language,
         warnings=tuple(warnings),
     )
 
@@ -400,12 +466,16 @@ def _mixed_script(text: str) -> bool:
 
 # --------------------------------------------------------------------------- files
 
-def read_article(path: str | os.PathLike, article_id: str | None = None) -> Article:
+def read_article(path: str | os.PathLike, article_id: str | None = None, max_bytes: int = MAX_BYTES) -> Article:
     """Read, decode and parse one article file.
 
-    Raises :class:`InputError` for a file that is empty, binary, or has no text.
+    Raises :class:`InputError` for a file that is empty, binary, larger than
+    ``max_bytes``, or has no text; ``OSError`` for one that cannot be read.
     """
     path = Path(path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"file is {size:,} bytes, above the limit of {max_bytes:,} (raise it with --max-bytes)")
     data = path.read_bytes()
     if not data.strip():
         raise InputError("empty file")

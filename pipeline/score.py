@@ -70,9 +70,10 @@ class ArticleScore:
     sentiment: float
     sentences: tuple[SentenceScore, ...] = field(default=(), repr=False)
     outlet: str | None = None
+    language: str = "en"
     warnings: tuple[str, ...] = ()
 
-    SUMMARY_FIELDS = ("article_id", "date", "title", "outlet", "n_sentences", "n_osce", "share_cooperative", "share_critical",
+    SUMMARY_FIELDS = ("article_id", "date", "title", "outlet", "language", "n_sentences", "n_osce", "share_cooperative", "share_critical",
                       "share_neutral", "stance", "stance_low", "stance_high", "label", "sentiment")
 
     def to_dict(self, evidence: bool = True) -> dict:
@@ -139,7 +140,8 @@ def score_article(article: Article, model: LinearModel, sentiment=None) -> Artic
     summary = aggregate(probabilities, osce, labels)
     tone = round(float(np.mean([sentiment(t) for t in texts])), 6) if (sentiment and texts) else 0.0
     return ArticleScore(article_id=article.id, date=article.date, title=article.title, n_sentences=len(texts),
-                        sentiment=tone, sentences=sentences, outlet=article.outlet, warnings=article.warnings, **summary)
+                        sentiment=tone, sentences=sentences, outlet=article.outlet, language=article.language,
+                        warnings=article.warnings, **summary)
 
 
 # ----------------------------------------------------------------- the stage's outputs

@@ -43,10 +43,10 @@ def test_seed_003_is_critical_and_the_others_cooperative(seed_scores):
 # Fixed output of the shipped model on the seeds: regenerate deliberately after `make train`.
 PINNED = {
     "000": (10, 0.294, "cooperative"),
-    "001": (7, 0.338, "cooperative"),
-    "002": (13, 0.305, "cooperative"),
-    "003": (6, -0.451, "critical"),
-    "004": (10, 0.505, "cooperative"),
+    "001": (7, 0.334, "cooperative"),
+    "002": (13, 0.304, "cooperative"),
+    "003": (6, -0.472, "critical"),
+    "004": (10, 0.503, "cooperative"),
 }
 
 

@@ -83,7 +83,10 @@ def test_stage_writes_both_files_deterministically_without_nltk_data(tmp_path):
 
 def test_stage_skips_bad_files_with_one_line_warning(tmp_path):
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "good.txt").write_text(" date 2021-05-05 Title\n\nThe OSCE mission met the minister on Monday.\n")
+    (tmp_path / "in" / "good.txt").write_text(
+        " date 2021-05-05 Title\n\nThe OSCE mission met the minister on Monday. They discussed the schedule of the observers,"
+        " the accreditation of journalists and the date on which the final report will be presented.\n"
+    )
     (tmp_path / "in" / "empty.txt").write_text("")
     (tmp_path / "in" / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     (tmp_path / "in" / ".hidden.txt").write_text(" date 2021-05-05 Hidden\n\nThis file must be ignored entirely.\n")
