@@ -46,3 +46,17 @@ def test_tokens_and_labels_run_once_then_rerun_after_an_edit(workdir):
     time.sleep(1.1)
     (workdir / "pipeline/tokenize.py").touch()
     assert make(workdir, "-q", "tokens").returncode == 1
+
+
+def test_make_score_warns_about_a_bad_file_and_still_scores_the_rest(workdir):
+    (workdir / "data/raw/user").mkdir(parents=True, exist_ok=True)
+    (workdir / "data/raw/user/empty.txt").write_bytes(b"")
+    (workdir / "data/raw/user/photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    run = make(workdir, "score")
+    assert run.returncode == 0, run.stderr
+    warnings = [line for line in run.stderr.splitlines() if line.startswith("warning:")]
+    assert any("empty.txt" in w and "empty file" in w for w in warnings)
+    assert any("photo.txt" in w and "binary" in w for w in warnings)
+    assert "Traceback" not in run.stderr
+    assert (workdir / "data/processed/scores.csv").exists() and (workdir / "reports/stance_timeline.png").exists()
+    assert "Nothing to be done" in make(workdir, "score").stdout
