@@ -38,8 +38,9 @@ def _cmd_label(args: argparse.Namespace) -> int:
     from .label import run
 
     m = run(args.articles, args.sentences, args.out, args.reports)
-    test = m[m["combiner"]]["test"]
-    print(f"label: {m['n_sentences']} sentences, {m['combiner']} vote, test macro-F1 {test['macro_f1']:.3f} -> {args.out}")
+    dev, test = m[m["combiner"]]["dev"], m[m["combiner"]]["test"]
+    print(f"label: {m['n_sentences']} sentences, {m['combiner']} vote, macro-F1 dev {dev['macro_f1']:.3f} "
+          f"test {test['macro_f1']:.3f} -> {args.out}")
     return 0
 
 

@@ -544,6 +544,35 @@ def lf_summary(L: np.ndarray, lfs: Sequence[LF], y: np.ndarray | None = None) ->
 
 # ----------------------------------------------------------------- the stage
 
+def second_reader_agreement(gold: dict, folder=None) -> dict | None:
+    """Cohen's kappa (NLTK) between the first-pass labels and the blind second reader.
+
+    The first pass is the gold label, or for an adjudicated sentence the label it had
+    before adjudication.  ``None`` when there is no second-reader file.
+    """
+    import json
+
+    from nltk.metrics.agreement import AnnotationTask
+
+    from . import paths
+
+    folder = folder or paths.GOLD
+    second_path, adjudication_path = folder / "second_pass.jsonl", folder / "adjudication.jsonl"
+    if not second_path.exists():
+        return None
+    second = [json.loads(line) for line in open(second_path, encoding="utf-8") if line.strip()]
+    first = {k: g["label"] for k, g in gold.items()}
+    if adjudication_path.exists():
+        for line in open(adjudication_path, encoding="utf-8"):
+            if line.strip():
+                a = json.loads(line)
+                first[a["key"]] = a["first"]
+    pairs = [(first[r["key"]], r["label"]) for r in second if r["key"] in first]
+    task = AnnotationTask(data=[(c, str(i), lab) for i, pair in enumerate(pairs) for c, lab in zip(("first", "second"), pair)])
+    return {"n": len(pairs), "n_articles": len({r["key"].split(":")[0] for r in second}), "kappa": task.kappa(),
+            "agreement": sum(a == b for a, b in pairs) / len(pairs), "disagreements": sum(a != b for a, b in pairs)}
+
+
 def label_corpus(articles: Sequence[dict], sentences: Sequence[dict], lfs: Sequence[LF] = LFS,
                  lex: Lexicons = DEFAULT_LEXICONS) -> tuple[list[dict], np.ndarray]:
     """LF votes for every sentence, grouped by article.  Returns ``(rows, L)``:
@@ -614,7 +643,8 @@ def run(articles_path, sentences_path, labels_out, report_dir, gold=None, splits
     with atomic_write(report_dir / "lf_summary.csv") as fh:
         fh.write(buf.getvalue())
 
-    metrics = {"combiner": chosen, "version": VERSION, "n_lfs": len(LFS), "osce_coverage": coverage,
+    agreement = second_reader_agreement(gold)
+    metrics = {"combiner": chosen, "version": VERSION, "n_lfs": len(LFS), "osce_coverage": coverage, "agreement": agreement,
                "n_sentences": len(rows), "n_osce": int(osce.sum()), **{k: v for k, v in scores.items()}}
     lines = [
         "# Labelling report", "",
@@ -628,6 +658,12 @@ def run(articles_path, sentences_path, labels_out, report_dir, gold=None, splits
             lines.append(markdown_row(f"{name} vote, {s}", scores[name][s]))
     test = scores[chosen]["test"]
     verdict = "meets" if test["macro_f1"] >= 0.80 else "does not meet"
+    if agreement:
+        lines += ["", "## Inter-annotator agreement", "",
+                  f"An independent second reader, given only `docs/annotation.md`, labelled {agreement['n']} sentences "
+                  f"({agreement['n_articles']} whole articles) blind. Cohen's kappa against the first pass: "
+                  f"**{agreement['kappa']:.3f}** (raw agreement {agreement['agreement']:.1%}); the {agreement['disagreements']} "
+                  "disagreements were adjudicated against the guide (`data/gold/adjudication.jsonl`)."]
     lines += ["", f"Test macro-F1 of the kept combiner: {test['macro_f1']:.3f} ({verdict} the 0.80 target).", "",
               "Confusion matrix of the kept combiner on test (rows gold, columns predicted; cooperative, critical, neutral):", "",
               "```", *("  ".join(f"{v:4d}" for v in row) for row in test["confusion"]), "```", "",
