@@ -84,7 +84,7 @@ def _score_stdin(scorer, max_bytes, on_error):
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from .score import format_table, plot_timeline, write_outputs
+    from .score import plot_timeline, write_outputs, write_results
 
     scorer = _load_scorer(args.model)
     skipped = []
@@ -109,34 +109,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
         write_outputs(results, paths.PROCESSED / "scores.csv", paths.PROCESSED / "scores.jsonl")
         plot_timeline(results, paths.REPORTS / "stance_timeline.png")
     if args.out:
-        from .files import atomic_write, dumps
+        from .files import atomic_write
 
         with atomic_write(args.out) as fh:
-            if args.format == "jsonl":
-                fh.writelines(dumps(r.to_dict()) + "\n" for r in results)
-            elif args.format == "csv":
-                import csv
-
-                from .score import ArticleScore, csv_row
-
-                writer = csv.DictWriter(fh, fieldnames=list(ArticleScore.SUMMARY_FIELDS), lineterminator="\n")
-                writer.writeheader()
-                writer.writerows(csv_row(r) for r in results)
-            else:
-                fh.write(format_table(results) + "\n")
-    elif args.format == "jsonl":
-        for r in results:
-            print(__import__("json").dumps(r.to_dict(), ensure_ascii=False, sort_keys=True))
-    elif args.format == "csv":
-        import csv
-
-        from .score import ArticleScore, csv_row
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(ArticleScore.SUMMARY_FIELDS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(csv_row(r) for r in results)
+            write_results(results, args.format, fh)
     else:
-        print(format_table(results))
+        write_results(results, args.format, sys.stdout)
     if not results:
         _warn("error: nothing could be scored")
         return 2

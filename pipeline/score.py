@@ -201,17 +201,26 @@ def plot_timeline(results: Sequence[ArticleScore], path) -> int:
     return len(dated)
 
 
+def write_results(results: Sequence[ArticleScore], fmt: str, fh) -> None:
+    """Write results to an open text file as a terminal ``table``, ``csv`` (summaries) or ``jsonl`` (with evidence)."""
+    from .files import dumps
+
+    if fmt == "jsonl":
+        fh.writelines(dumps(r.to_dict(evidence=True)) + "\n" for r in results)
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.DictWriter(fh, fieldnames=list(ArticleScore.SUMMARY_FIELDS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(csv_row(r) for r in results)
+    else:
+        fh.write(format_table(results) + "\n")
+
+
 def write_outputs(results: Sequence[ArticleScore], csv_path, jsonl_path) -> None:
     """``scores.csv`` (summaries) and ``scores.jsonl`` (with evidence), each written atomically."""
-    import csv
+    from .files import atomic_write
 
-    from .files import atomic_write, dumps
-
-    with atomic_write(csv_path) as fh:
-        writer = csv.DictWriter(fh, fieldnames=[k for k in ArticleScore.SUMMARY_FIELDS], lineterminator="\n")
-        writer.writeheader()
-        for r in results:
-            writer.writerow(csv_row(r))
-    with atomic_write(jsonl_path) as fh:
-        for r in results:
-            fh.write(dumps(r.to_dict(evidence=True)) + "\n")
+    for path, fmt in ((csv_path, "csv"), (jsonl_path, "jsonl")):
+        with atomic_write(path) as fh:
+            write_results(results, fmt, fh)
