@@ -78,18 +78,59 @@ class StanceScorer:
         """
         return score_article(parse_article(text, article_id), self.model, self._sentiment)
 
-    def score_files(self, inputs: Iterable[str | os.PathLike], on_error=None, max_bytes: int = MAX_BYTES) -> Iterator[ArticleScore]:
-        """Score every article file under ``inputs`` (files or folders), one at a time.
+    def score_files(self, inputs: Iterable[str | os.PathLike], on_error=None, max_bytes: int = MAX_BYTES,
+                    jobs: int = 1) -> Iterator[ArticleScore]:
+        """Score every article file under ``inputs`` (files or folders), streaming, in input order.
 
         Files that cannot be read (empty, binary, over ``max_bytes``, unreadable) are passed
-        to ``on_error(path, exception)`` and skipped; by default the error is raised.
+        to ``on_error(path, exception)`` and skipped; by default the error is raised.  With
+        ``jobs`` > 1 the files are scored in that many processes (joblib); results and their
+        order are the same as with one.
         """
-        for path in iter_article_files(inputs):
-            try:
-                article = read_article(path, max_bytes=max_bytes)
-            except (InputError, OSError) as exc:
+        paths_iter = iter_article_files(inputs)
+        if jobs == 1:
+            outcomes = (_score_path(self, path, max_bytes) for path in paths_iter)
+        else:
+            from joblib import Parallel, delayed
+
+            folder = self.model.folder
+            chunks = _chunks(paths_iter, 32)
+            parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
+            outcomes = (o for batch in parallel(delayed(_score_chunk)(folder, chunk, max_bytes) for chunk in chunks) for o in batch)
+        for path, result in outcomes:
+            if isinstance(result, Exception):
                 if on_error is None:
-                    raise
-                on_error(path, exc)
-                continue
-            yield score_article(article, self.model, self._sentiment)
+                    raise result
+                on_error(path, result)
+            else:
+                yield result
+
+
+def _score_path(scorer: StanceScorer, path: Path, max_bytes: int):
+    try:
+        article = read_article(path, max_bytes=max_bytes)
+    except (InputError, OSError) as exc:
+        return path, exc
+    return path, score_article(article, scorer.model, scorer._sentiment)
+
+
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+_WORKER_SCORERS: dict = {}
+
+
+def _score_chunk(folder, paths: list, max_bytes: int) -> list:
+    """Worker side of ``jobs`` > 1: each process loads the model once and keeps it."""
+    scorer = _WORKER_SCORERS.get(folder)
+    if scorer is None:
+        scorer = _WORKER_SCORERS[folder] = StanceScorer.load(folder)
+    return [_score_path(scorer, path, max_bytes) for path in paths]

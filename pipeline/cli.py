@@ -84,7 +84,11 @@ def _score_stdin(scorer, max_bytes, on_error):
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from .score import plot_timeline, write_outputs, write_results
+    from contextlib import ExitStack
+    from dataclasses import replace
+
+    from .files import atomic_write
+    from .score import ResultWriter, plot_timeline
 
     scorer = _load_scorer(args.model)
     skipped = []
@@ -98,30 +102,45 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if missing:
         _warn(f"error: no such file or folder: {missing[0]}")
         return 2
-    results = []
-    if "-" in inputs:
-        results.extend(_score_stdin(scorer, args.max_bytes, on_error))
-    results.extend(scorer.score_files([p for p in inputs if p != "-"], on_error=on_error, max_bytes=args.max_bytes))
-    for r in results:
-        for message in r.warnings:
-            _warn(f"warning: {r.article_id}: {message}")
-    if args.save:
-        write_outputs(results, paths.PROCESSED / "scores.csv", paths.PROCESSED / "scores.jsonl")
-        plot_timeline(results, paths.REPORTS / "stance_timeline.png")
-    if args.out:
-        from .files import atomic_write
-
-        with atomic_write(args.out) as fh:
-            write_results(results, args.format, fh)
-    else:
-        write_results(results, args.format, sys.stdout)
-    if not results:
-        _warn("error: nothing could be scored")
+    if args.jobs < 1:
+        _warn("error: --jobs must be at least 1")
         return 2
+
+    def results():
+        if "-" in inputs:
+            yield from _score_stdin(scorer, args.max_bytes, on_error)
+        yield from scorer.score_files([p for p in inputs if p != "-"], on_error=on_error, max_bytes=args.max_bytes, jobs=args.jobs)
+
+    n_scored = 0
+    timeline = []
+    # Every output is streamed into a temporary file and renamed into place only when all went well.
+    with ExitStack() as stack:
+        out = stack.enter_context(atomic_write(args.out)) if args.out else sys.stdout
+        writers = [ResultWriter(out, args.format)]
+        if args.save:
+            writers += [ResultWriter(stack.enter_context(atomic_write(paths.PROCESSED / name)), fmt)
+                        for name, fmt in (("scores.csv", "csv"), ("scores.jsonl", "jsonl"))]
+        for r in results():
+            for message in r.warnings:
+                _warn(f"warning: {r.article_id}: {message}")
+            for w in writers:
+                w.write(r)
+            if args.save:
+                timeline.append(replace(r, sentences=()))
+            n_scored += 1
+        if not n_scored:
+            _warn("error: nothing could be scored")
+            raise _NothingScored
+    if args.save:
+        plot_timeline(timeline, paths.REPORTS / "stance_timeline.png")
     if skipped:
-        _warn(f"scored {len(results)}, skipped {len(skipped)}")
+        _warn(f"scored {n_scored}, skipped {len(skipped)}")
         return 1
     return 0
+
+
+class _NothingScored(Exception):
+    """Raised inside the output block so that no empty output replaces a previous one."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -158,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--save", action="store_true",
                     help="also write data/processed/scores.csv, scores.jsonl and reports/stance_timeline.png")
     sc.add_argument("--model", default=None, help="model folder (default: the shipped models/stance)")
+    sc.add_argument("--jobs", type=int, default=1, metavar="N", help="score files in N processes (joblib); same results")
     sc.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
                     help=f"skip files larger than N bytes (default {MAX_BYTES:,})")
     sc.set_defaults(func=_cmd_score)
@@ -175,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _warn("interrupted")
         return 130
+    except _NothingScored:
+        return 2
     except BrokenPipeError:  # `osce-stance score ... | head`
         sys.stderr.close()
         return 0

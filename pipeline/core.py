@@ -12,7 +12,6 @@ followed by a multinomial ``LogisticRegression.predict_proba``, on the features 
 from __future__ import annotations
 
 import json
-import math
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ class LinearModel:
     coef: np.ndarray
     intercept: np.ndarray
     manifest: dict
+    folder: Path | None = None
 
     @classmethod
     def load(cls, folder: str | Path) -> LinearModel:
@@ -74,29 +74,34 @@ class LinearModel:
                                  f"expected {shape} float64; {fix}")
         if n_labels < 2 or n_vocab != manifest.get("n_features"):
             raise ModelError(f"{weights_path}: {n_vocab} features and {n_labels} labels do not match the manifest; {fix}")
-        return cls(labels, {f: i for i, f in enumerate(vocab)}, arrays["idf"], arrays["coef"], arrays["intercept"], manifest)
-
-    def _vector(self, doc: str) -> tuple[np.ndarray, np.ndarray]:
-        counts: dict[int, int] = {}
-        index = self.index
-        for feature in analyze(doc):
-            j = index.get(feature)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        if not counts:
-            return np.empty(0, dtype=np.intp), np.empty(0)
-        cols = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts))
-        values = tf * self.idf[cols]
-        norm = math.sqrt(float(values @ values))
-        return cols, values / norm if norm else values
+        return cls(labels, {f: i for i, f in enumerate(vocab)}, arrays["idf"], arrays["coef"], arrays["intercept"], manifest,
+                   folder.resolve())
 
     def decision(self, docs: Sequence[str]) -> np.ndarray:
-        """Linear scores (n, labels) for analyzer documents."""
-        out = np.empty((len(docs), len(self.labels)))
+        """Linear scores (n, labels) for analyzer documents, computed for the whole batch at once.
+
+        Feature ids are gathered in Python (one dict lookup per feature); the TF-IDF weighting,
+        the L2 normalisation and the dot products are numpy operations over the batch.
+        """
+        index = self.index
+        rows: list[int] = []
+        cols: list[int] = []
         for i, doc in enumerate(docs):
-            cols, values = self._vector(doc)
-            out[i] = self.coef[:, cols] @ values + self.intercept
+            ids = [j for j in map(index.get, analyze(doc)) if j is not None]
+            cols.extend(ids)
+            rows.extend([i] * len(ids))
+        n, n_features = len(docs), len(self.idf)
+        out = np.tile(self.intercept, (n, 1))
+        if not cols:
+            return out
+        pairs, counts = np.unique(np.asarray(rows, dtype=np.int64) * n_features + np.asarray(cols, dtype=np.int64),
+                                  return_counts=True)
+        row, col = np.divmod(pairs, n_features)
+        values = (1.0 + np.log(counts)) * self.idf[col]
+        norms = np.sqrt(np.bincount(row, weights=values * values, minlength=n))
+        values /= norms[row]
+        for k in range(len(self.labels)):
+            out[:, k] += np.bincount(row, weights=values * self.coef[k, col], minlength=n)
         return out
 
     def predict_proba(self, texts: Sequence[str], osce: Sequence[bool]) -> np.ndarray:

@@ -35,12 +35,17 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # can only match where one of its prefixes begins a word.  Looking the text's word-start
 # prefixes up in a set skips most regex searches; the features are the same (a test checks it).
 _PREFIX = 5
+# (name, the family's pattern, the same pattern without IGNORECASE for lower-cased text, its literal prefixes)
 _CUE_FAMILIES = [
-    (name, pattern, literal_prefixes(pattern, _PREFIX) if pattern.pattern.startswith(r"\b(?:") else None)
+    (name, pattern, re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE),
+     literal_prefixes(pattern, _PREFIX) if pattern.pattern.startswith(r"\b(?:") else None)
     for name, pattern in families()
     if name != "negation"
 ]
-# Characters that re.IGNORECASE folds differently from str.lower(); text with one of them is searched in full.
+if any(c.isupper() for _, p, _, _ in _CUE_FAMILIES for c in re.sub(r"\\.", "", p.pattern)):
+    raise ImportError("lexicon patterns must be written in lower case (they are matched against lower-cased text)")
+# Characters that re.IGNORECASE folds differently from str.lower() (or whose lower case is longer);
+# text with one of them takes the slow path.
 _FOLD_SPECIAL = frozenset("ſKıİﬅﬆẞΐΰ")
 _WORD_STARTS = re.compile(rf"\b(?=(\w.{{0,{_PREFIX - 1}}}))", re.S)
 _NEGATED = re.compile(r"\b(?:not|no|never|without|nor|neither|hardly|cannot|lack\w*|absence|far from|nobody)\W+(?:\w+\W+){0,3}$", re.I)
@@ -83,17 +88,27 @@ def analyze(doc: str) -> list[str]:
 
 
 def cue_features(text: str, osce: bool, prefilter: bool = True) -> list[str]:
-    """The ``cue:``/``ocue:`` features of one sentence (``prefilter=False`` searches every family)."""
-    starts = None
-    if prefilter and _FOLD_SPECIAL.isdisjoint(text):
+    """The ``cue:``/``ocue:`` features of one sentence.
+
+    The fast path lower-cases the text once, skips a family unless one of its literal
+    prefixes begins a word, and searches with a case-sensitive copy of the pattern.
+    ``prefilter=False`` searches every family's own pattern: the reference the fast path
+    is tested against.
+    """
+    fast = prefilter and _FOLD_SPECIAL.isdisjoint(text)
+    if fast:
+        low = text.lower()
         starts = set()
-        for g in _WORD_STARTS.findall(text.lower()):
+        for g in _WORD_STARTS.findall(low):
             starts.update(g[:k] for k in range(1, len(g) + 1))
     feats = []
-    for name, pattern, prefixes in _CUE_FAMILIES:
-        if starts is not None and prefixes is not None and starts.isdisjoint(prefixes):
-            continue
-        match = pattern.search(text)
+    for name, pattern, lower_pattern, prefixes in _CUE_FAMILIES:
+        if fast:
+            if prefixes is not None and starts.isdisjoint(prefixes):
+                continue
+            match = lower_pattern.search(low)
+        else:
+            match = pattern.search(text)
         if match:
             feats.append("cue:" + name)
             if osce:

@@ -15,7 +15,7 @@ Definitions (README repeats them):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -151,15 +151,19 @@ def csv_row(result: ArticleScore) -> dict:
     return {k: ("" if v is None else v) for k, v in result.to_dict(evidence=False).items() if k != "warnings"}
 
 
-def format_table(results: Sequence[ArticleScore], width: int = 100) -> str:
+TABLE_HEADER = f"{'article':<24} {'date':<10} {'osce':>4} {'stance':>7} {'95% interval':>16}  {'label':<15} title"
+
+
+def table_row(r: ArticleScore, title_width: int = 34) -> str:
+    """One terminal-table line for an article."""
+    interval = f"[{r.stance_low:+.2f}, {r.stance_high:+.2f}]" if r.n_osce else ""
+    title = (r.title or "")[:title_width]
+    return f"{r.article_id[:24]:<24} {r.date or '':<10} {r.n_osce:>4} {r.stance:>+7.3f} {interval:>16}  {r.label:<15} {title}"
+
+
+def format_table(results: Sequence[ArticleScore]) -> str:
     """A compact terminal table: one line per article."""
-    title_width = max(10, width - 66)
-    lines = [f"{'article':<24} {'date':<10} {'osce':>4} {'stance':>7} {'95% interval':>16}  {'label':<15} {'title'}"]
-    for r in results:
-        interval = f"[{r.stance_low:+.2f}, {r.stance_high:+.2f}]" if r.n_osce else ""
-        title = (r.title or "")[:title_width]
-        lines.append(f"{r.article_id[:24]:<24} {r.date or '':<10} {r.n_osce:>4} {r.stance:>+7.3f} {interval:>16}  {r.label:<15} {title}")
-    return "\n".join(lines)
+    return "\n".join([TABLE_HEADER, *(table_row(r) for r in results)])
 
 
 def plot_timeline(results: Sequence[ArticleScore], path) -> int:
@@ -201,26 +205,58 @@ def plot_timeline(results: Sequence[ArticleScore], path) -> int:
     return len(dated)
 
 
-def write_results(results: Sequence[ArticleScore], fmt: str, fh) -> None:
-    """Write results to an open text file as a terminal ``table``, ``csv`` (summaries) or ``jsonl`` (with evidence)."""
-    from .files import dumps
+class ResultWriter:
+    """Writes results one at a time as a terminal ``table``, ``csv`` (summaries) or ``jsonl`` (with evidence).
 
-    if fmt == "jsonl":
-        fh.writelines(dumps(r.to_dict(evidence=True)) + "\n" for r in results)
-    elif fmt == "csv":
+    Streaming keeps memory flat however many articles pass through.
+    """
+
+    def __init__(self, fh, fmt: str):
         import csv
 
-        writer = csv.DictWriter(fh, fieldnames=list(ArticleScore.SUMMARY_FIELDS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(csv_row(r) for r in results)
-    else:
-        fh.write(format_table(results) + "\n")
+        self.fh, self.fmt = fh, fmt
+        if fmt == "csv":
+            self._csv = csv.DictWriter(fh, fieldnames=list(ArticleScore.SUMMARY_FIELDS), lineterminator="\n")
+            self._csv.writeheader()
+        elif fmt == "table":
+            fh.write(TABLE_HEADER + "\n")
+
+    def write(self, r: ArticleScore) -> None:
+        from .files import dumps
+
+        if self.fmt == "jsonl":
+            self.fh.write(dumps(r.to_dict(evidence=True)) + "\n")
+        elif self.fmt == "csv":
+            self._csv.writerow(csv_row(r))
+        else:
+            self.fh.write(table_row(r) + "\n")
 
 
-def write_outputs(results: Sequence[ArticleScore], csv_path, jsonl_path) -> None:
-    """``scores.csv`` (summaries) and ``scores.jsonl`` (with evidence), each written atomically."""
+def write_results(results: Iterable[ArticleScore], fmt: str, fh) -> int:
+    """Write ``results`` to an open text file in ``fmt``; return how many were written."""
+    writer = ResultWriter(fh, fmt)
+    n = 0
+    for r in results:
+        writer.write(r)
+        n += 1
+    return n
+
+
+def write_outputs(results: Iterable[ArticleScore], csv_path, jsonl_path) -> list[ArticleScore]:
+    """``scores.csv`` (summaries) and ``scores.jsonl`` (with evidence), streamed, each written atomically.
+
+    Returns the results without their sentences (for the timeline and the table).
+    """
+    from contextlib import ExitStack
+    from dataclasses import replace
+
     from .files import atomic_write
 
-    for path, fmt in ((csv_path, "csv"), (jsonl_path, "jsonl")):
-        with atomic_write(path) as fh:
-            write_results(results, fmt, fh)
+    summaries = []
+    with ExitStack() as stack:
+        writers = [ResultWriter(stack.enter_context(atomic_write(path)), fmt) for path, fmt in ((csv_path, "csv"), (jsonl_path, "jsonl"))]
+        for r in results:
+            for w in writers:
+                w.write(r)
+            summaries.append(replace(r, sentences=()))
+    return summaries

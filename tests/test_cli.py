@@ -52,3 +52,17 @@ def test_console_script_and_module_agree():
 def test_broken_model_is_a_clear_error(tmp_path):
     proc = cli("score", str(SEEDS), "--model", str(tmp_path))
     assert proc.returncode != 0 and "make train" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_jobs_give_the_same_output_in_the_same_order(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(12):
+        for seed in SEEDS.glob("*.txt"):
+            (folder / f"{i:02d}_{seed.name}").write_bytes(seed.read_bytes())
+    (folder / "zz_empty.txt").write_text("")
+    one = cli("score", str(folder), "--format", "jsonl", "--jobs", "1")
+    two = cli("score", str(folder), "--format", "jsonl", "--jobs", "2")
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 60
+    assert "zz_empty.txt" in two.stderr
