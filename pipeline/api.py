@@ -20,7 +20,7 @@ import numpy as np
 
 from . import paths
 from .core import LinearModel
-from .ingest import MAX_BYTES, InputError, iter_article_files, parse_article, read_article
+from .ingest import MAX_BYTES, InputError, iter_article_files, iter_jsonl_articles, parse_article, read_article
 from .score import ArticleScore, score_article
 from .target import detect
 
@@ -80,38 +80,46 @@ class StanceScorer:
 
     def score_files(self, inputs: Iterable[str | os.PathLike], on_error=None, max_bytes: int = MAX_BYTES,
                     jobs: int = 1) -> Iterator[ArticleScore]:
-        """Score every article file under ``inputs`` (files or folders), streaming, in input order.
+        """Score every article under ``inputs``, streaming, in input order.
 
-        Files that cannot be read (empty, binary, over ``max_bytes``, unreadable) are passed
-        to ``on_error(path, exception)`` and skipped; by default the error is raised.  With
-        ``jobs`` > 1 the files are scored in that many processes (joblib); results and their
-        order are the same as with one.
+        ``inputs`` are ``.txt`` files, folders of them (any depth) and JSON Lines files
+        (one article per line).  Inputs that cannot be used (empty, binary, over
+        ``max_bytes``, unreadable, a bad JSON line) are passed to ``on_error(where,
+        exception)`` and skipped; by default the error is raised.  With ``jobs`` > 1 the
+        articles are scored in that many processes (joblib); results and their order are
+        the same as with one.
         """
-        paths_iter = iter_article_files(inputs)
+        articles = _read_articles(inputs, max_bytes)
         if jobs == 1:
-            outcomes = (_score_path(self, path, max_bytes) for path in paths_iter)
+            outcomes = ((where, a if isinstance(a, Exception) else self._score(a)) for where, a in articles)
         else:
             from joblib import Parallel, delayed
 
-            folder = self.model.folder
-            chunks = _chunks(paths_iter, 32)
             parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
-            outcomes = (o for batch in parallel(delayed(_score_chunk)(folder, chunk, max_bytes) for chunk in chunks) for o in batch)
-        for path, result in outcomes:
+            batches = parallel(delayed(_score_chunk)(self.model.folder, chunk) for chunk in _chunks(articles, 32))
+            outcomes = (outcome for batch in batches for outcome in batch)
+        for where, result in outcomes:
             if isinstance(result, Exception):
                 if on_error is None:
                     raise result
-                on_error(path, result)
+                on_error(where, result)
             else:
                 yield result
 
+    def _score(self, article) -> ArticleScore:
+        return score_article(article, self.model, self._sentiment)
 
-def _score_path(scorer: StanceScorer, path: Path, max_bytes: int):
-    try:
-        article = read_article(path, max_bytes=max_bytes)
-    except (InputError, OSError) as exc:
-        return path, exc
-    return path, score_article(article, scorer.model, scorer._sentiment)
+
+def _read_articles(inputs, max_bytes: int):
+    """``(where, Article or the error that prevented one)`` for every input, in order."""
+    for path in iter_article_files(inputs):
+        if path.suffix == ".jsonl":
+            yield from iter_jsonl_articles(path, max_bytes)
+            continue
+        try:
+            yield str(path), read_article(path, max_bytes=max_bytes)
+        except (InputError, OSError) as exc:
+            yield str(path), exc
 
 
 def _chunks(items, size: int):
@@ -128,9 +136,9 @@ def _chunks(items, size: int):
 _WORKER_SCORERS: dict = {}
 
 
-def _score_chunk(folder, paths: list, max_bytes: int) -> list:
+def _score_chunk(folder, chunk: list) -> list:
     """Worker side of ``jobs`` > 1: each process loads the model once and keeps it."""
     scorer = _WORKER_SCORERS.get(folder)
     if scorer is None:
         scorer = _WORKER_SCORERS[folder] = StanceScorer.load(folder)
-    return [_score_path(scorer, path, max_bytes) for path in paths]
+    return [(where, a if isinstance(a, Exception) else scorer._score(a)) for where, a in chunk]

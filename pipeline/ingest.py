@@ -15,7 +15,7 @@ import calendar
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date as _date
 from pathlib import Path
 
@@ -29,6 +29,7 @@ __all__ = [
     "find_date",
     "split_dateline",
     "iter_article_files",
+    "iter_jsonl_articles",
     "line_kind",
     "parse_article",
     "read_article",
@@ -488,10 +489,57 @@ def read_article(path: str | os.PathLike, article_id: str | None = None, max_byt
     return article
 
 
+def iter_jsonl_articles(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Iterator[tuple[str, Article | InputError]]:
+    """Articles from a JSON Lines file, one per line, read as a stream.
+
+    Each line is an object with ``text`` (required) and optionally ``id``, ``date``
+    (``YYYY-MM-DD``) and ``title``; without an id the article is ``<file stem>-<line>``.
+    Yields ``(where, article)`` or, for a bad line, ``(where, InputError)`` naming the
+    line, so one bad line does not stop the rest.
+    """
+    import json
+
+    path = Path(path)
+    with open(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            where = f"{path}:{lineno}"
+            if not raw.strip():
+                continue
+            if len(raw) > max_bytes:
+                yield where, InputError(f"line is {len(raw):,} bytes, above the limit of {max_bytes:,} (raise it with --max-bytes)")
+                continue
+            try:
+                record = json.loads(raw)
+            except ValueError as exc:
+                yield where, InputError(f"not valid JSON ({exc.msg} at column {exc.colno})")
+                continue
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
+                yield where, InputError('no "text" field with article text')
+                continue
+            article_id = str(record.get("id") or f"{path.stem}-{lineno}")
+            article = parse_article(record["text"], article_id, source=where)
+            if not article.body.strip():
+                yield where, InputError("no article text after removing boilerplate")
+                continue
+            updates = {}
+            if record.get("title"):
+                updates["title"] = str(record["title"])
+                updates["warnings"] = tuple(w for w in article.warnings if w != "no title found")
+            if record.get("date"):
+                date = find_date(str(record["date"]))
+                if date:
+                    updates["date"] = date
+                else:
+                    updates["warnings"] = updates.get("warnings", article.warnings) + (f"malformed date {record['date']!r}",)
+            yield where, (replace(article, **updates) if updates else article)
+
+
 def iter_article_files(roots: Iterable[str | os.PathLike]) -> Iterator[Path]:
     """Every ``*.txt`` below ``roots`` in sorted order, skipping hidden files and folders.
 
-    Symbolic links to folders are not followed, so a link loop cannot trap the walk.
+    A file named explicitly is yielded whatever its suffix (``.jsonl`` files are read as
+    JSON Lines by the scorer).  Symbolic links to folders are not followed, so a link
+    loop cannot trap the walk.
     """
     for root in roots:
         root = Path(root)

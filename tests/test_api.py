@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 
@@ -82,7 +84,7 @@ def test_score_files_reports_bad_files_to_the_callback(scorer, tmp_path):
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "ok.txt").write_text(" date 2020-02-02 OSCE visit\n\nThe OSCE chair thanked the hosts for their warm welcome.\n")
     errors = []
-    results = list(scorer.score_files([tmp_path], on_error=lambda p, e: errors.append(p.name)))
+    results = list(scorer.score_files([tmp_path], on_error=lambda where, e: errors.append(os.path.basename(where))))
     assert [r.article_id for r in results] == ["ok"] and errors == ["empty.txt"]
     with pytest.raises(Exception, match="empty"):
         list(scorer.score_files([tmp_path]))

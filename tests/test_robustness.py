@@ -184,3 +184,20 @@ def test_scores_are_well_formed_and_deterministic(text):
     for s in result.sentences:
         p = np.array(list(s.probabilities.values()))
         assert ((p >= 0) & (p <= 1)).all() and abs(p.sum() - 1) < 1e-5
+
+
+def test_json_lines_with_a_bad_line_names_it_and_scores_the_rest(tmp_path):
+    f = tmp_path / "batch.jsonl"
+    f.write_text(
+        '{"id": "a1", "date": "2020-05-01", "title": "Thanks", "text": "The OSCE mission thanked the hosts for their cooperation."}\n'
+        "{not json\n"
+        '{"id": "a3", "text": ""}\n'
+        '{"text": "The ministry rejected the ODIHR report as biased and politically motivated."}\n'
+    )
+    proc = cli("score", str(f), "--format", "csv")
+    err = proc.stderr.decode()
+    assert proc.returncode == 1
+    assert f"{f}:2: skipped: not valid JSON" in err and f"{f}:3: skipped" in err and "scored 2, skipped 2" in err
+    rows = proc.stdout.decode().splitlines()[1:]
+    assert [r.split(",")[0] for r in rows] == ["a1", "batch-4"]
+    assert rows[0].split(",")[1:3] == ["2020-05-01", "Thanks"]
