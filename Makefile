@@ -22,7 +22,7 @@ SCORES := data/processed/scores.csv
 SCORE_SRC := pipeline/score.py pipeline/api.py pipeline/core.py pipeline/features.py pipeline/lexicon.py pipeline/target.py \
 	pipeline/cli.py $(INGEST)
 
-.PHONY: help setup tokens tokenize labels train score test fuzz lint clean
+.PHONY: help setup tokens tokenize labels train score test bench fuzz lint clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_ -]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,12 @@ score: $(SCORES) ## score every article in seeds/ and data/raw/ -> data/processe
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest
+
+reports/bench.md: $(SCORE_SRC) $(MODEL) tests/bench/test_bench.py scripts/bench_report.py | $(STAMP)
+	BENCH_FULL=1 $(PY) -m pytest tests/bench --benchmark-enable --benchmark-json=reports/bench.json -p no:cacheprovider
+	$(PY) scripts/bench_report.py
+
+bench: reports/bench.md ## benchmark the core against scikit-learn, VADER and the floor -> reports/bench.md
 
 fuzz: $(STAMP) ## the property tests with 3,000 examples each instead of 150
 	FUZZ_EXAMPLES=3000 $(PY) -m pytest tests/test_robustness.py -k "never_crash or well_formed" -p no:cacheprovider
