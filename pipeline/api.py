@@ -92,14 +92,14 @@ class StanceScorer:
         articles are scored in that many processes (joblib); results and their order are
         the same as with one.
         """
-        articles = _read_articles(inputs, max_bytes)
         if jobs == 1:
-            outcomes = ((where, a if isinstance(a, Exception) else self._score(a)) for where, a in articles)
+            outcomes = ((where, a if isinstance(a, Exception) else self._score(a)) for where, a in _read_articles(inputs, max_bytes))
         else:
             from joblib import Parallel, delayed
 
+            # Workers read and parse the files themselves; only paths and finished scores cross processes.
             parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
-            batches = parallel(delayed(_score_chunk)(self.model.folder, chunk) for chunk in _chunks(articles, 32))
+            batches = parallel(delayed(_score_chunk)(self.model.folder, chunk, max_bytes) for chunk in _chunks(iter_article_files(inputs), 16))
             outcomes = (outcome for batch in batches for outcome in batch)
         for where, result in outcomes:
             if isinstance(result, Exception):
@@ -116,13 +116,17 @@ class StanceScorer:
 def _read_articles(inputs, max_bytes: int):
     """``(where, Article or the error that prevented one)`` for every input, in order."""
     for path in iter_article_files(inputs):
-        if path.suffix == ".jsonl":
-            yield from iter_jsonl_articles(path, max_bytes)
-            continue
-        try:
-            yield str(path), read_article(path, max_bytes=max_bytes)
-        except (InputError, OSError) as exc:
-            yield str(path), exc
+        yield from _read_path(path, max_bytes)
+
+
+def _read_path(path: Path, max_bytes: int):
+    if path.suffix == ".jsonl":
+        yield from iter_jsonl_articles(path, max_bytes)
+        return
+    try:
+        yield str(path), read_article(path, max_bytes=max_bytes)
+    except (InputError, OSError) as exc:
+        yield str(path), exc
 
 
 def _chunks(items, size: int):
@@ -139,9 +143,9 @@ def _chunks(items, size: int):
 _WORKER_SCORERS: dict = {}
 
 
-def _score_chunk(folder, chunk: list) -> list:
+def _score_chunk(folder, paths: list, max_bytes: int) -> list:
     """Worker side of ``jobs`` > 1: each process loads the model once and keeps it."""
     scorer = _WORKER_SCORERS.get(folder)
     if scorer is None:
         scorer = _WORKER_SCORERS[folder] = StanceScorer.load(folder)
-    return [(where, a if isinstance(a, Exception) else scorer._score(a)) for where, a in chunk]
+    return [(where, a if isinstance(a, Exception) else scorer._score(a)) for path in paths for where, a in _read_path(path, max_bytes)]

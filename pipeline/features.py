@@ -46,7 +46,7 @@ if any(c.isupper() for _, p, _, _ in _CUE_FAMILIES for c in re.sub(r"\\.", "", p
     raise ImportError("lexicon patterns must be written in lower case (they are matched against lower-cased text)")
 # Characters that re.IGNORECASE folds differently from str.lower() (or whose lower case is longer);
 # text with one of them takes the slow path.
-_FOLD_SPECIAL = frozenset("ſKıİﬅﬆẞΐΰ")
+_FOLD_SPECIAL = frozenset("\u017f\u0131\u0130\u212a\u1e9e\ufb05\ufb06\u0390\u03b0")  # ſ ı İ K(elvin) ẞ ﬅ ﬆ ΐ ΰ
 _WORD_STARTS = re.compile(rf"\b(?=(\w.{{0,{_PREFIX - 1}}}))", re.S)
 _NEGATED = re.compile(r"\b(?:not|no|never|without|nor|neither|hardly|cannot|lack\w*|absence|far from|nobody)\W+(?:\w+\W+){0,3}$", re.I)
 _NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "hardly", "cannot", "nobody", "none", "lack", "lacks",
