@@ -201,3 +201,18 @@ def test_json_lines_with_a_bad_line_names_it_and_scores_the_rest(tmp_path):
     rows = proc.stdout.decode().splitlines()[1:]
     assert [r.split(",")[0] for r in rows] == ["a1", "batch-4"]
     assert rows[0].split(",")[1:3] == ["2020-05-01", "Thanks"]
+
+
+def test_article_ids_never_become_paths(tmp_path):
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    src = work / "in.jsonl"
+    src.write_text('{"id": "../../escaped", "text": "The OSCE mission thanked the hosts for their cooperation and support."}\n'
+                   '{"id": "/tmp/absolute", "text": "The OSCE observers praised the organisers of the vote in the capital."}\n')
+    before = {p for p in tmp_path.rglob("*")}
+    proc = cli("score", str(src), "--format", "jsonl", "--out", str(work / "out.jsonl"), cwd=work)
+    assert proc.returncode == 0
+    assert {p for p in tmp_path.rglob("*")} - before == {work / "out.jsonl"}
+    assert not os.path.exists("/tmp/absolute")
+    ids = [__import__("json").loads(line)["article_id"] for line in (work / "out.jsonl").read_text().splitlines()]
+    assert ids == ["../../escaped", "/tmp/absolute"]
