@@ -97,9 +97,10 @@ class StanceScorer:
         else:
             from joblib import Parallel, delayed
 
-            # Workers read and parse the files themselves; only paths and finished scores cross processes.
+            # Workers read and parse .txt files themselves; JSON Lines records are parsed here, line by line,
+            # so that one big file is still spread over the workers and streamed.
             parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
-            batches = parallel(delayed(_score_chunk)(self.model.folder, chunk, max_bytes) for chunk in _chunks(iter_article_files(inputs), 16))
+            batches = parallel(delayed(_score_chunk)(self.model.folder, chunk, max_bytes) for chunk in _chunks(_work_items(inputs, max_bytes), 16))
             outcomes = (outcome for batch in batches for outcome in batch)
         for where, result in outcomes:
             if isinstance(result, Exception):
@@ -117,6 +118,15 @@ def _read_articles(inputs, max_bytes: int):
     """``(where, Article or the error that prevented one)`` for every input, in order."""
     for path in iter_article_files(inputs):
         yield from _read_path(path, max_bytes)
+
+
+def _work_items(inputs, max_bytes: int):
+    """For workers: a ``.txt`` path to read there, or a ``(where, Article or error)`` from a JSON Lines file."""
+    for path in iter_article_files(inputs):
+        if path.suffix == ".jsonl":
+            yield from iter_jsonl_articles(path, max_bytes)
+        else:
+            yield path
 
 
 def _read_path(path: Path, max_bytes: int):
@@ -143,9 +153,10 @@ def _chunks(items, size: int):
 _WORKER_SCORERS: dict = {}
 
 
-def _score_chunk(folder, paths: list, max_bytes: int) -> list:
+def _score_chunk(folder, items: list, max_bytes: int) -> list:
     """Worker side of ``jobs`` > 1: each process loads the model once and keeps it."""
     scorer = _WORKER_SCORERS.get(folder)
     if scorer is None:
         scorer = _WORKER_SCORERS[folder] = StanceScorer.load(folder)
-    return [(where, a if isinstance(a, Exception) else scorer._score(a)) for path in paths for where, a in _read_path(path, max_bytes)]
+    pairs = (pair for item in items for pair in (_read_path(item, max_bytes) if isinstance(item, Path) else [item]))
+    return [(where, a if isinstance(a, Exception) else scorer._score(a)) for where, a in pairs]

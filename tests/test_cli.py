@@ -66,3 +66,13 @@ def test_jobs_give_the_same_output_in_the_same_order(tmp_path):
     assert one.returncode == two.returncode == 1
     assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 60
     assert "zz_empty.txt" in two.stderr
+
+
+def test_jobs_spread_one_json_lines_file(tmp_path):
+    src = tmp_path / "many.jsonl"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    src.write_text("".join(json.dumps({"id": f"a{i}", "text": texts[i % 5]}) + "\n" for i in range(60)) + "{broken\n")
+    one = cli("score", str(src), "--format", "csv", "--jobs", "1")
+    two = cli("score", str(src), "--format", "csv", "--jobs", "2")
+    assert one.returncode == two.returncode == 1 and one.stdout == two.stdout
+    assert len(one.stdout.splitlines()) == 61 and f"{src}:61" in two.stderr
