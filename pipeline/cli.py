@@ -203,6 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         _warn(f"error: {exc.filename or ''}: {exc.strerror or exc}")
         return 2
+    except Exception as exc:  # a stage met data it cannot use: one line, no traceback (OSCE_STANCE_DEBUG=1 shows it)
+        if os.environ.get("OSCE_STANCE_DEBUG"):
+            raise
+        _warn(f"error: {args.command}: {type(exc).__name__}: {exc}")
+        return 2
 
 
 def _terminate(signum, frame):

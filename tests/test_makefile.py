@@ -60,3 +60,20 @@ def test_make_score_warns_about_a_bad_file_and_still_scores_the_rest(workdir):
     assert "Traceback" not in run.stderr
     assert (workdir / "data/processed/scores.csv").exists() and (workdir / "reports/stance_timeline.png").exists()
     assert "Nothing to be done" in make(workdir, "score").stdout
+
+
+def test_a_failed_stage_keeps_its_previous_output_and_is_not_marked_done(workdir):
+    assert make(workdir, "labels").returncode == 0
+    labels = workdir / "data/processed/labels.jsonl"
+    before = labels.read_bytes()
+    gold = workdir / "data/gold/corpus.jsonl"
+    good_gold = gold.read_bytes()
+    time.sleep(1.1)
+    gold.write_bytes(good_gold + b"{this is not json\n")
+    failed = make(workdir, "labels")
+    assert failed.returncode != 0
+    assert "error: label:" in failed.stderr and "Traceback" not in failed.stderr
+    assert labels.read_bytes() == before
+    assert make(workdir, "-q", "labels").returncode == 1  # still out of date
+    gold.write_bytes(good_gold)
+    assert make(workdir, "labels").returncode == 0
