@@ -144,6 +144,7 @@ class _NothingScored(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``osce-stance`` (and ``python -m pipeline``)."""
     parser = argparse.ArgumentParser(prog="osce-stance", description="Stance toward the OSCE in news articles.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -42,10 +42,12 @@ class SentenceContext:
 
     @property
     def concerns(self) -> bool:
+        """Whether target detection found the OSCE in (or carried it to) this sentence."""
         return self.target.concerns
 
     @property
     def explicit(self) -> bool:
+        """Whether the sentence names the OSCE or one of its bodies outright."""
         return any(m.kind == "explicit" for m in self.target.mentions)
 
 
@@ -70,6 +72,7 @@ class LF:
 
     @property
     def id(self) -> str:
+        """``name.vN``: the versioned name used in reports and in labels.jsonl."""
         return f"{self.name}.v{self.version}"
 
     def __call__(self, x: SentenceContext, lex: Lexicons = DEFAULT_LEXICONS) -> int:
@@ -487,6 +490,7 @@ class WeightedVote:
         self.prior_strength = prior_strength
 
     def fit(self, L: np.ndarray, y: np.ndarray) -> WeightedVote:
+        """Estimate each function's accuracy on gold ``y`` (rows with gold only); returns ``self``."""
         fired = L != ABSTAIN
         correct = (L == y[:, None]) & fired
         acc = (correct.sum(axis=0) + self.prior_accuracy * self.prior_strength) / (fired.sum(axis=0) + self.prior_strength)
@@ -496,6 +500,7 @@ class WeightedVote:
         return self
 
     def predict_proba(self, L: np.ndarray) -> np.ndarray:
+        """Class probabilities (n, 3) from the weighted votes; a row with no vote is neutral."""
         if not hasattr(self, "weights_"):
             raise RuntimeError("WeightedVote is not fitted; call fit(L, y) first")
         scores = np.zeros((L.shape[0], 3))
@@ -510,6 +515,7 @@ class WeightedVote:
         return p
 
     def predict(self, L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(labels, confidence)``: the most probable class and its probability."""
         p = self.predict_proba(L)
         return p.argmax(axis=1), p.max(axis=1)
 

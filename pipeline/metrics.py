@@ -43,6 +43,7 @@ def evaluate(y_true, y_pred) -> dict:
 
 
 def markdown_row(name: str, m: dict) -> str:
+    """One row of the metrics table (see :data:`MARKDOWN_HEADER`)."""
     pc = m["per_class"]
     return (f"| {name} | {m['n']} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | {m['f_avg']:.3f} | "
             f"{pc['cooperative']['f1']:.3f} | {pc['critical']['f1']:.3f} | {pc['neutral']['f1']:.3f} |")

@@ -47,6 +47,7 @@ class SentenceScore:
     probabilities: dict
 
     def to_dict(self) -> dict:
+        """Plain JSON of the sentence's evidence."""
         return {"idx": self.idx, "start": self.start, "end": self.end, "text": self.text, "osce": self.osce,
                 "label": self.label, "probabilities": self.probabilities}
 
@@ -222,6 +223,7 @@ class ResultWriter:
             fh.write(TABLE_HEADER + "\n")
 
     def write(self, r: ArticleScore) -> None:
+        """Write one article."""
         from .files import dumps
 
         if self.fmt == "jsonl":

@@ -96,6 +96,7 @@ class SentenceTarget:
     carried: bool = False
 
     def to_dict(self) -> dict:
+        """Plain JSON: ``osce``, ``carried`` and ``mentions`` as ``[start, end, kind]``."""
         return {
             "osce": self.concerns,
             "carried": self.carried,

@@ -131,9 +131,11 @@ class Sentence:
 
     @property
     def key(self) -> str:
+        """The sentence key gold labels are stored under (:func:`sentence_key`)."""
         return sentence_key(self.article_id, self.text)
 
     def to_dict(self) -> dict:
+        """One line of ``data/interim/sentences.jsonl``."""
         return {
             "article_id": self.article_id,
             "sent_idx": self.sent_idx,
