@@ -20,7 +20,7 @@ import numpy as np
 
 from . import paths
 from .core import LinearModel
-from .ingest import MAX_BYTES, InputError, iter_article_files, iter_jsonl_articles, parse_article, read_article
+from .ingest import MAX_BYTES, Article, InputError, iter_article_files, iter_jsonl_articles, parse_article, read_article
 from .score import ArticleScore, score_article
 from .target import detect
 
@@ -79,7 +79,7 @@ class StanceScorer:
         >>> result.n_osce, result.label
         (1, 'cooperative')
         """
-        return score_article(parse_article(text, article_id), self.model, self._sentiment if sentiment else None)
+        return self.score_parsed(parse_article(text, article_id), sentiment)
 
     def score_files(self, inputs: Iterable[str | os.PathLike], on_error=None, max_bytes: int = MAX_BYTES,
                     jobs: int = 1) -> Iterator[ArticleScore]:
@@ -93,7 +93,7 @@ class StanceScorer:
         the same as with one.
         """
         if jobs == 1:
-            outcomes = ((where, a if isinstance(a, Exception) else self._score(a)) for where, a in _read_articles(inputs, max_bytes))
+            outcomes = ((where, a if isinstance(a, Exception) else self.score_parsed(a)) for where, a in _read_articles(inputs, max_bytes))
         else:
             from joblib import Parallel, delayed
 
@@ -110,8 +110,9 @@ class StanceScorer:
             else:
                 yield result
 
-    def _score(self, article) -> ArticleScore:
-        return score_article(article, self.model, self._sentiment)
+    def score_parsed(self, article: Article, sentiment: bool = True) -> ArticleScore:
+        """Score an :class:`~pipeline.ingest.Article` that is already parsed (from ``read_article`` or JSON Lines)."""
+        return score_article(article, self.model, self._sentiment if sentiment else None)
 
 
 def _read_articles(inputs, max_bytes: int):
@@ -159,4 +160,4 @@ def _score_chunk(folder, items: list, max_bytes: int) -> list:
     if scorer is None:
         scorer = _WORKER_SCORERS[folder] = StanceScorer.load(folder)
     pairs = (pair for item in items for pair in (_read_path(item, max_bytes) if isinstance(item, Path) else [item]))
-    return [(where, a if isinstance(a, Exception) else scorer._score(a)) for where, a in pairs]
+    return [(where, a if isinstance(a, Exception) else scorer.score_parsed(a)) for where, a in pairs]

@@ -65,7 +65,6 @@ def _load_scorer(model):
 
 def _score_stdin(scorer, max_bytes, on_error):
     from .ingest import InputError, decode_bytes, parse_article
-    from .score import score_article
 
     data = sys.stdin.buffer.read(max_bytes + 1)
     try:
@@ -80,7 +79,7 @@ def _score_stdin(scorer, max_bytes, on_error):
     except InputError as exc:
         on_error("-", exc)
         return []
-    return [score_article(article, scorer.model, scorer._sentiment)]
+    return [scorer.score_parsed(article)]
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
