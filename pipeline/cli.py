@@ -64,18 +64,13 @@ def _load_scorer(model):
 
 
 def _score_stdin(scorer, max_bytes, on_error):
-    from .ingest import InputError, decode_bytes, parse_article
+    from .ingest import InputError, article_from_bytes
 
     data = sys.stdin.buffer.read(max_bytes + 1)
     try:
         if len(data) > max_bytes:
             raise InputError(f"input is above the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
-        if not data.strip():
-            raise InputError("empty input")
-        text, _ = decode_bytes(data)
-        article = parse_article(text, "stdin", source="-")
-        if not article.body.strip():
-            raise InputError("no article text after removing boilerplate")
+        article = article_from_bytes(data, "stdin", source="-")
     except InputError as exc:
         on_error("-", exc)
         return []

@@ -22,6 +22,7 @@ from pathlib import Path
 __all__ = [
     "MAX_BYTES",
     "Article",
+    "article_from_bytes",
     "guess_language",
     "strip_html",
     "InputError",
@@ -477,17 +478,24 @@ def read_article(path: str | os.PathLike, article_id: str | None = None, max_byt
     size = path.stat().st_size
     if size > max_bytes:
         raise InputError(f"file is {size:,} bytes, above the limit of {max_bytes:,} (raise it with --max-bytes)")
-    data = path.read_bytes()
+    return article_from_bytes(path.read_bytes(), article_id or path.stem, source=str(path))
+
+
+def article_from_bytes(data: bytes, article_id: str, source: str | None = None) -> Article:
+    """Decode and parse the raw bytes of one article (a file's contents, or standard input).
+
+    Raises :class:`InputError` for empty or binary input, or input with no text after
+    boilerplate removal; a non-UTF encoding guess becomes a warning on the article.
+    """
     if not data.strip():
         raise InputError("empty file")
     text, encoding = decode_bytes(data)
-    article = parse_article(text, article_id or path.stem, source=str(path))
+    article = parse_article(text, article_id, source=source)
     if not article.body.strip():
         raise InputError("no article text after removing boilerplate")
     if encoding not in ("utf-8", "utf-8-sig", "utf-16"):
-        article = Article(**{**article.__dict__, "warnings": article.warnings + (f"not UTF-8; decoded as {encoding}",)})
+        article = replace(article, warnings=article.warnings + (f"not UTF-8; decoded as {encoding}",))
     return article
-
 
 def iter_jsonl_articles(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Iterator[tuple[str, Article | InputError]]:
     """Articles from a JSON Lines file, one per line, read as a stream.

@@ -15,7 +15,7 @@ Definitions (README repeats them):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -232,33 +232,3 @@ class ResultWriter:
             self._csv.writerow(csv_row(r))
         else:
             self.fh.write(table_row(r) + "\n")
-
-
-def write_results(results: Iterable[ArticleScore], fmt: str, fh) -> int:
-    """Write ``results`` to an open text file in ``fmt``; return how many were written."""
-    writer = ResultWriter(fh, fmt)
-    n = 0
-    for r in results:
-        writer.write(r)
-        n += 1
-    return n
-
-
-def write_outputs(results: Iterable[ArticleScore], csv_path, jsonl_path) -> list[ArticleScore]:
-    """``scores.csv`` (summaries) and ``scores.jsonl`` (with evidence), streamed, each written atomically.
-
-    Returns the results without their sentences (for the timeline and the table).
-    """
-    from contextlib import ExitStack
-    from dataclasses import replace
-
-    from .files import atomic_write
-
-    summaries = []
-    with ExitStack() as stack:
-        writers = [ResultWriter(stack.enter_context(atomic_write(path)), fmt) for path, fmt in ((csv_path, "csv"), (jsonl_path, "jsonl"))]
-        for r in results:
-            for w in writers:
-                w.write(r)
-            summaries.append(replace(r, sentences=()))
-    return summaries

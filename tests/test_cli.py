@@ -76,3 +76,13 @@ def test_jobs_spread_one_json_lines_file(tmp_path):
     two = cli("score", str(src), "--format", "csv", "--jobs", "2")
     assert one.returncode == two.returncode == 1 and one.stdout == two.stdout
     assert len(one.stdout.splitlines()) == 61 and f"{src}:61" in two.stderr
+
+
+def test_stdin_is_read_like_a_file():
+    text = " date 2021-05-05 Визит\n\nМиссия ОБСЕ поблагодарила комиссию за открытость и сотрудничество на выборах.\n"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "score", "-", "--format", "csv"], input=text.encode("cp1251"),
+                          capture_output=True)
+    assert proc.returncode == 0 and b"stdin,2021-05-05" in proc.stdout
+    assert b"decoded as cp1251" in proc.stderr
+    empty = subprocess.run([sys.executable, "-m", "pipeline", "score", "-"], input=b"  \n", capture_output=True)
+    assert empty.returncode == 2 and b"-: skipped: empty" in empty.stderr
