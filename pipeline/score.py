@@ -22,8 +22,8 @@ import numpy as np
 
 from .core import LinearModel
 from .ingest import Article
+from .segment import sentence_spans
 from .target import detect
-from .tokenize import sentence_spans
 
 __all__ = ["SentenceScore", "ArticleScore", "aggregate", "score_article", "STANCE_THRESHOLD", "MIXED_SHARE"]
 
@@ -73,6 +73,7 @@ class ArticleScore:
     outlet: str | None = None
     language: str = "en"
     warnings: tuple[str, ...] = ()
+    extra: dict = field(default_factory=dict)
 
     SUMMARY_FIELDS = ("article_id", "date", "title", "outlet", "language", "n_sentences", "n_osce", "share_cooperative", "share_critical",
                       "share_neutral", "stance", "stance_low", "stance_high", "label", "sentiment")
@@ -82,6 +83,8 @@ class ArticleScore:
         record = {k: getattr(self, k) for k in self.SUMMARY_FIELDS}
         if self.warnings:
             record["warnings"] = list(self.warnings)
+        if self.extra:
+            record["extra"] = self.extra
         if evidence:
             record["sentences"] = [s.to_dict() for s in self.sentences]
         return record
@@ -142,14 +145,14 @@ def score_article(article: Article, model: LinearModel, sentiment=None) -> Artic
     tone = round(float(np.mean([sentiment(t) for t in texts])), 6) if (sentiment and texts) else 0.0
     return ArticleScore(article_id=article.id, date=article.date, title=article.title, n_sentences=len(texts),
                         sentiment=tone, sentences=sentences, outlet=article.outlet, language=article.language,
-                        warnings=article.warnings, **summary)
+                        warnings=article.warnings, extra=article.extra, **summary)
 
 
 # ----------------------------------------------------------------- the stage's outputs
 
 def csv_row(result: ArticleScore) -> dict:
     """The summary fields of one article, as written to ``scores.csv``."""
-    return {k: ("" if v is None else v) for k, v in result.to_dict(evidence=False).items() if k != "warnings"}
+    return {k: ("" if v is None else v) for k, v in result.to_dict(evidence=False).items() if k in ArticleScore.SUMMARY_FIELDS}
 
 
 TABLE_HEADER = f"{'article':<24} {'date':<10} {'osce':>4} {'stance':>7} {'95% interval':>16}  {'label':<15} title"

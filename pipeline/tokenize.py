@@ -1,10 +1,10 @@
 """Tokenise: an article body becomes sentences (with character offsets) and word tokens.
 
-Sentences come from NLTK's Punkt built from the project's own parameters (a curated
-list of news abbreviations), so nothing is downloaded and the split never depends on
-``NLTK_DATA``.  Punkt decides *where* a sentence ends; this module maps those
-decisions back to offsets itself, because NLTK's own span search breaks an
-abbreviation in front of a closing quote ("in St. Petersburg.»").
+Sentence boundaries come from :mod:`pipeline.segment`: Punkt's decisions with the
+project's own parameters (a curated list of news abbreviations), so nothing is
+downloaded and the split never depends on ``NLTK_DATA``; ``tests/test_segment.py``
+holds it to NLTK's ``PunktSentenceTokenizer``.  Word tokens come from NLTK's
+Treebank-style tokenizer, which needs no data either.
 
 Sentences never cross a line break: ingest keeps one paragraph per line, and a
 heading without punctuation must not be glued to the sentence after it.
@@ -13,88 +13,19 @@ heading without punctuation must not be glued to the sentence after it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from nltk.tokenize.destructive import NLTKWordTokenizer
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+from .segment import ABBREVIATIONS, sentence_spans, split_sentences
 
 __all__ = ["Sentence", "sentence_key", "tokenize_article", "split_sentences", "sentence_spans", "word_tokens", "ABBREVIATIONS"]
-
-# Abbreviations that end with a period but rarely end a sentence in news copy
-# (titles, ranks, months, states, corporate and Latin forms).  Lower case, no final period.
-ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof amb gen lt col maj capt sgt adm gov sen rep pres sec st mt ft rev hon jr sr
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
-    u.s u.k u.n e.u u.s.a u.s.s.r d.c no nos vol art para ch sec dept govt approx est
-    inc ltd co corp bros plc llc assn intl nat'l
-    e.g i.e etc vs cf al ibid viz
-    a.m p.m
-    ave blvd rd
-    """.split()
-) | frozenset("abcdefghijklmnopqrstuvwxyz")  # initials: "J. Smith"
-
-_CLOSERS = "\"'»”’)]}"
-
-
-@lru_cache(maxsize=1)
-def _punkt() -> PunktSentenceTokenizer:
-    params = PunktParameters()
-    params.abbrev_types = set(ABBREVIATIONS)
-    return PunktSentenceTokenizer(params)
 
 
 @lru_cache(maxsize=1)
 def _word_tokenizer() -> NLTKWordTokenizer:
     return NLTKWordTokenizer()
-
-
-def _line_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of the sentences in one line (no newlines inside)."""
-    punkt = _punkt()
-    pos = 0
-    start = None
-    breaks: list[int] = []
-    for token in punkt._annotate_tokens(punkt._tokenize_words(text)):
-        found = text.find(token.tok, pos)
-        if found < 0:  # Punkt normalised the token; fall back to whitespace positions
-            continue
-        pos = found + len(token.tok)
-        if token.sentbreak:
-            end = pos
-            while end < len(text) and text[end] in _CLOSERS:
-                end += 1
-            breaks.append(end)
-            pos = end
-    start = 0
-    for end in breaks + [len(text)]:
-        chunk = text[start:end]
-        stripped_left = len(chunk) - len(chunk.lstrip())
-        s, e = start + stripped_left, start + len(chunk.rstrip())
-        if e > s:
-            yield s, e
-        start = end
-
-
-def sentence_spans(body: str) -> list[tuple[int, int]]:
-    """Character spans ``(start, end)`` of the sentences of ``body``.
-
-    >>> body = 'Mr. Lee met J. Smith in St. Petersburg. Growth was 2.5 percent.'
-    >>> [body[s:e] for s, e in sentence_spans(body)]
-    ['Mr. Lee met J. Smith in St. Petersburg.', 'Growth was 2.5 percent.']
-    """
-    spans: list[tuple[int, int]] = []
-    offset = 0
-    for line in body.split("\n"):
-        spans.extend((offset + s, offset + e) for s, e in _line_spans(line))
-        offset += len(line) + 1
-    return spans
-
-
-def split_sentences(body: str) -> list[str]:
-    """The sentences of ``body`` as strings (see :func:`sentence_spans`)."""
-    return [body[s:e] for s, e in sentence_spans(body)]
 
 
 def word_tokens(sentence: str) -> list[str]:
