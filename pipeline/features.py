@@ -47,7 +47,17 @@ if any(c.isupper() for _, p, _, _ in _CUE_FAMILIES for c in re.sub(r"\\.", "", p
 # Characters that re.IGNORECASE folds differently from str.lower() (or whose lower case is longer);
 # text with one of them takes the slow path.
 _FOLD_SPECIAL = frozenset("\u017f\u0131\u0130\u212a\u1e9e\ufb05\ufb06\u0390\u03b0")  # ſ ı İ K(elvin) ẞ ﬅ ﬆ ΐ ΰ
-_WORD_STARTS = re.compile(rf"\b(?=(\w.{{0,{_PREFIX - 1}}}))", re.S)
+# One pass of one regex finds which prefixes begin each word: alternatives longest first, so the
+# match at a word start is the longest prefix there, and every shorter prefix found there is
+# a prefix of it.  _FAMILIES_AFTER maps each prefix to the families any of its own prefixes
+# (itself included) belongs to, so no family that could match is skipped.
+_ALL_PREFIXES = sorted({p for *_, prefixes in _CUE_FAMILIES if prefixes for p in prefixes}, key=lambda p: (-len(p), p))
+_PREFIX_RE = re.compile(r"\b(?=\w)(?=(" + "|".join(map(re.escape, _ALL_PREFIXES)) + "))")  # zero-width: overlaps count
+_FAMILIES_AFTER = {
+    p: frozenset(i for i, (*_, prefixes) in enumerate(_CUE_FAMILIES) if prefixes and any(p[:k] in prefixes for k in range(1, len(p) + 1)))
+    for p in _ALL_PREFIXES
+}
+_ALWAYS_SEARCHED = frozenset(i for i, (*_, prefixes) in enumerate(_CUE_FAMILIES) if prefixes is None)
 _NEGATED = re.compile(r"\b(?:not|no|never|without|nor|neither|hardly|cannot|lack\w*|absence|far from|nobody)\W+(?:\w+\W+){0,3}$", re.I)
 _NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "hardly", "cannot", "nobody", "none", "lack", "lacks",
                        "lacking", "absence", "unwilling", "unwillingness", "refused", "refuses", "failed", "fails"})
@@ -95,20 +105,16 @@ def cue_features(text: str, osce: bool, prefilter: bool = True) -> list[str]:
     ``prefilter=False`` searches every family's own pattern: the reference the fast path
     is tested against.
     """
-    fast = prefilter and _FOLD_SPECIAL.isdisjoint(text)
-    if fast:
+    if prefilter and _FOLD_SPECIAL.isdisjoint(text):
         low = text.lower()
-        starts = set()
-        for g in _WORD_STARTS.findall(low):
-            starts.update(g[:k] for k in range(1, len(g) + 1))
+        candidates = set(_ALWAYS_SEARCHED)
+        for prefix in set(_PREFIX_RE.findall(low)):
+            candidates |= _FAMILIES_AFTER[prefix]
+        searches = ((_CUE_FAMILIES[i][0], _CUE_FAMILIES[i][2].search(low)) for i in sorted(candidates))
+    else:
+        searches = ((name, pattern.search(text)) for name, pattern, _, _ in _CUE_FAMILIES)
     feats = []
-    for name, pattern, lower_pattern, prefixes in _CUE_FAMILIES:
-        if fast:
-            if prefixes is not None and starts.isdisjoint(prefixes):
-                continue
-            match = lower_pattern.search(low)
-        else:
-            match = pattern.search(text)
+    for name, match in searches:
         if match:
             feats.append("cue:" + name)
             if osce:
