@@ -39,6 +39,10 @@ class StanceScorer:
         self.model = model
         self._vader = None
 
+    def __getstate__(self):
+        # What travels to worker processes: the model, not the lazily built VADER analyzer.
+        return {"model": self.model, "_vader": None}
+
     @classmethod
     def load(cls, path: str | os.PathLike | None = None) -> StanceScorer:
         """Load the shipped model, or the model folder at ``path``."""
@@ -93,7 +97,7 @@ class StanceScorer:
         the same as with one.
         """
         if jobs == 1:
-            outcomes = ((where, a if isinstance(a, Exception) else self.score_parsed(a)) for where, a in _read_articles(inputs, max_bytes))
+            outcomes = (outcome for chunk in _chunks(_work_items(inputs, max_bytes), 16) for outcome in self.score_batch(chunk, max_bytes))
         else:
             from joblib import Parallel, delayed
 
@@ -110,15 +114,34 @@ class StanceScorer:
             else:
                 yield result
 
+    def score_batch(self, items: Iterable, max_bytes: int = MAX_BYTES) -> list[tuple[str, ArticleScore | Exception]]:
+        """Score a batch of articles: the one function behind single-process, ``jobs`` and Dask runs.
+
+        Each item is article text (``str``), a :class:`~pathlib.Path` of an article file
+        (read here), an :class:`~pipeline.ingest.Article`, or a ``(where, Article or
+        error)`` pair as :func:`~pipeline.ingest.iter_jsonl_articles` yields.  Returns one
+        ``(where, ArticleScore or the error that prevented it)`` per article, in order, so
+        whoever runs the batch decides what to do with bad inputs.
+
+        >>> [(where, r.label) for where, r in StanceScorer.load().score_batch(["The minister thanked the OSCE observers."])]
+        [('batch-0', 'cooperative')]
+        """
+        outcomes = []
+        for i, item in enumerate(items):
+            if isinstance(item, Path):
+                pairs = _read_path(item, max_bytes)
+            elif isinstance(item, str):
+                pairs = [(f"batch-{i}", parse_article(item, f"batch-{i}"))]
+            elif isinstance(item, Article):
+                pairs = [(item.source or item.id, item)]
+            else:
+                pairs = [item]
+            outcomes += [(where, a if isinstance(a, Exception) else self.score_parsed(a)) for where, a in pairs]
+        return outcomes
+
     def score_parsed(self, article: Article, sentiment: bool = True) -> ArticleScore:
         """Score an :class:`~pipeline.ingest.Article` that is already parsed (from ``read_article`` or JSON Lines)."""
         return score_article(article, self.model, self._sentiment if sentiment else None)
-
-
-def _read_articles(inputs, max_bytes: int):
-    """``(where, Article or the error that prevented one)`` for every input, in order."""
-    for path in iter_article_files(inputs):
-        yield from _read_path(path, max_bytes)
 
 
 def _work_items(inputs, max_bytes: int):
@@ -154,10 +177,14 @@ def _chunks(items, size: int):
 _WORKER_SCORERS: dict = {}
 
 
-def _score_chunk(folder, items: list, max_bytes: int) -> list:
-    """Worker side of ``jobs`` > 1: each process loads the model once and keeps it."""
+def worker_scorer(folder) -> StanceScorer:
+    """The scorer of model ``folder`` in this (worker) process, loaded once and kept."""
     scorer = _WORKER_SCORERS.get(folder)
     if scorer is None:
         scorer = _WORKER_SCORERS[folder] = StanceScorer.load(folder)
-    pairs = (pair for item in items for pair in (_read_path(item, max_bytes) if isinstance(item, Path) else [item]))
-    return [(where, a if isinstance(a, Exception) else scorer.score_parsed(a)) for where, a in pairs]
+    return scorer
+
+
+def _score_chunk(folder, items: list, max_bytes: int) -> list:
+    """Worker side of ``jobs`` > 1."""
+    return worker_scorer(folder).score_batch(items, max_bytes)

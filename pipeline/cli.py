@@ -11,7 +11,7 @@ import signal
 import sys
 
 from . import __version__, paths
-from .ingest import MAX_BYTES
+from .ingest import MAX_BYTES, missing_inputs
 
 
 def _warn(message: str) -> None:
@@ -92,13 +92,15 @@ def _cmd_score(args: argparse.Namespace) -> int:
         _warn(f"warning: {path}: skipped: {exc.strerror if isinstance(exc, OSError) else exc}")
 
     inputs = args.inputs or paths.input_roots()
-    missing = [p for p in inputs if p != "-" and not os.path.exists(p)]
+    missing = missing_inputs(inputs)
     if missing:
         _warn(f"error: no such file or folder: {missing[0]}")
         return 2
     if args.jobs < 1:
         _warn("error: --jobs must be at least 1")
         return 2
+    if args.out_dir or args.dask:
+        return _score_partitioned(scorer, inputs, args)
 
     def results():
         if "-" in inputs:
@@ -131,6 +133,38 @@ def _cmd_score(args: argparse.Namespace) -> int:
         _warn(f"scored {n_scored}, skipped {len(skipped)}")
         return 1
     return 0
+
+
+def _score_partitioned(scorer, inputs, args) -> int:
+    from .distribute import RunError, run, summary_line
+
+    fmt = "jsonl" if args.format == "table" else args.format
+    problem = (("--dask writes partitioned files: give --out-dir DIR" if not args.out_dir else None)
+               or ("--out-dir cannot be combined with --out or --save" if args.out or args.save else None)
+               or ("standard input (-) cannot be partitioned; give files" if "-" in inputs else None))
+    if problem:
+        _warn(f"error: {problem}")
+        return 2
+    engine = "dask" if args.dask else ("joblib" if args.jobs > 1 else "local")
+
+    def report(summary):
+        for where, reason in summary["skipped"]:
+            _warn(f"warning: {where}: skipped: {reason}")
+        if not args.quiet:
+            for article_id, message in summary["warnings"]:
+                _warn(f"warning: {article_id}: {message}")
+
+    try:
+        manifest = run(scorer, inputs, args.out_dir, fmt, engine=engine, jobs=args.jobs, scheduler=args.dask,
+                       size=args.partition_size, max_bytes=args.max_bytes, progress=not args.quiet, on_partition=report)
+    except RunError as exc:
+        _warn(f"error: {exc}")
+        return 2
+    totals = manifest["totals"]
+    print(f"{summary_line(manifest)} -> {args.out_dir}", file=sys.stderr)
+    if not totals["n_scored"]:
+        return 2
+    return 1 if totals["n_skipped"] else 0
 
 
 class _NothingScored(Exception):
@@ -175,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--jobs", type=int, default=1, metavar="N", help="score files in N processes (joblib); same results")
     sc.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
                     help=f"skip files larger than N bytes (default {MAX_BYTES:,})")
+    big = sc.add_argument_group("large runs", "partitioned output that resumes where an interrupted run stopped")
+    big.add_argument("--out-dir", metavar="DIR", help="write part-NNNNN.jsonl (or .csv) files and manifest.json into DIR")
+    big.add_argument("--dask", metavar="SCHEDULER",
+                     help="score on Dask: a scheduler address (tcp://host:8786) or local[:N] for N local workers")
+    big.add_argument("--partition-size", type=int, default=1000, metavar="N", help="articles per partition (default 1000)")
+    big.add_argument("--quiet", action="store_true", help="no progress bar and no per-article warnings")
     sc.set_defaults(func=_cmd_score)
     return parser
 

@@ -34,6 +34,8 @@ __all__ = [
     "line_kind",
     "parse_article",
     "read_article",
+    "expand_globs",
+    "missing_inputs",
 ]
 
 
@@ -64,11 +66,14 @@ class Article:
     source: str | None = None
     language: str = "en"
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    extra: dict = field(default_factory=dict)  # a JSON Lines record's other fields, carried through to the scores
 
     def to_dict(self) -> dict:
         """Plain-JSON form (what ``data/interim/articles.jsonl`` holds)."""
         record = asdict(self)
         record["warnings"] = list(self.warnings)
+        if not self.extra:
+            del record["extra"]
         return record
 
 
@@ -497,19 +502,31 @@ def article_from_bytes(data: bytes, article_id: str, source: str | None = None) 
         article = replace(article, warnings=article.warnings + (f"not UTF-8; decoded as {encoding}",))
     return article
 
-def iter_jsonl_articles(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Iterator[tuple[str, Article | InputError]]:
+_JSONL_FIELDS = ("id", "date", "title", "text")
+
+
+def iter_jsonl_articles(path: str | os.PathLike, max_bytes: int = MAX_BYTES, start: int = 0, stop: int | None = None,
+                        first_line: int = 1) -> Iterator[tuple[str, Article | InputError]]:
     """Articles from a JSON Lines file, one per line, read as a stream.
 
     Each line is an object with ``text`` (required) and optionally ``id``, ``date``
-    (``YYYY-MM-DD``) and ``title``; without an id the article is ``<file stem>-<line>``.
-    Yields ``(where, article)`` or, for a bad line, ``(where, InputError)`` naming the
-    line, so one bad line does not stop the rest.
+    (``YYYY-MM-DD``) and ``title``; other fields are kept in ``Article.extra``.  Without
+    an id the article is ``<file stem>-<line>``.  Yields ``(where, article)`` or, for a
+    bad line, ``(where, InputError)`` naming the line, so one bad line does not stop the rest.
+
+    ``start``/``stop`` restrict reading to the lines in that byte range (``start`` must be
+    the beginning of line ``first_line``): that is how a partition of a big file is read.
     """
     import json
 
     path = Path(path)
     with open(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
+        fh.seek(start)
+        position = start
+        for lineno, raw in enumerate(fh, first_line):
+            if stop is not None and position >= stop:
+                break
+            position += len(raw)
             where = f"{path}:{lineno}"
             if not raw.strip():
                 continue
@@ -530,6 +547,9 @@ def iter_jsonl_articles(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> 
                 yield where, InputError("no article text after removing boilerplate")
                 continue
             updates = {}
+            extra = {k: v for k, v in record.items() if k not in _JSONL_FIELDS}
+            if extra:
+                updates["extra"] = extra
             if record.get("title"):
                 updates["title"] = str(record["title"])
                 updates["warnings"] = tuple(w for w in article.warnings if w != "no title found")
@@ -542,6 +562,30 @@ def iter_jsonl_articles(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> 
             yield where, (replace(article, **updates) if updates else article)
 
 
+def expand_globs(roots: Iterable[str | os.PathLike]) -> list[str]:
+    """``roots`` with every glob pattern (``*``, ``?``, ``[...]``, ``**``) replaced by its sorted matches.
+
+    A path that exists is taken literally even if its name holds ``*``; a pattern that
+    matches nothing disappears (callers check with :func:`missing_inputs`).
+    """
+    import glob
+
+    out = []
+    for root in roots:
+        root = os.fspath(root)
+        if os.path.lexists(root) or not glob.has_magic(root):
+            out.append(root)
+        else:
+            out += sorted(glob.glob(root, recursive=True))
+    return out
+
+
+def missing_inputs(roots: Iterable[str | os.PathLike]) -> list[str]:
+    """The inputs (other than ``-``, standard input) that name nothing and, as a pattern, match nothing."""
+    return [os.fspath(r) for r in roots
+            if os.fspath(r) != "-" and not any(os.path.exists(p) for p in expand_globs([r]))]
+
+
 def iter_article_files(roots: Iterable[str | os.PathLike]) -> Iterator[Path]:
     """Every ``*.txt`` below ``roots`` in sorted order, skipping hidden files and folders.
 
@@ -549,7 +593,7 @@ def iter_article_files(roots: Iterable[str | os.PathLike]) -> Iterator[Path]:
     JSON Lines by the scorer).  Symbolic links to folders are not followed, so a link
     loop cannot trap the walk.
     """
-    for root in roots:
+    for root in expand_globs(roots):
         root = Path(root)
         if root.is_file():
             yield root
