@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 ARTICLE_FILES := $(shell find seeds data/raw -name '*.txt' -not -path '*/.*' 2>/dev/null | sort)
-INGEST := pipeline/ingest.py pipeline/tokenize.py pipeline/files.py pipeline/paths.py
+INGEST := pipeline/ingest.py pipeline/tokenize.py pipeline/segment.py pipeline/files.py pipeline/paths.py
 
 SENTENCES := data/interim/sentences.jsonl
 ARTICLES := data/interim/articles.jsonl
@@ -20,9 +20,9 @@ MODEL := models/stance/manifest.json
 TRAIN_SRC := pipeline/train.py pipeline/features.py pipeline/lexicon.py pipeline/core.py pipeline/metrics.py
 SCORES := data/processed/scores.csv
 SCORE_SRC := pipeline/score.py pipeline/api.py pipeline/core.py pipeline/features.py pipeline/lexicon.py pipeline/target.py \
-	pipeline/cli.py $(INGEST)
+	pipeline/cli.py pipeline/distribute.py $(INGEST)
 
-.PHONY: help setup tokens tokenize labels train score test bench fuzz lint clean
+.PHONY: help setup tokens tokenize labels train score test bench scale fuzz lint clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_ -]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,6 +63,12 @@ reports/bench.md: $(SCORE_SRC) $(MODEL) tests/bench/test_bench.py scripts/bench_
 	$(PY) scripts/bench_report.py
 
 bench: reports/bench.md ## benchmark the core against scikit-learn, VADER and the floor -> reports/bench.md
+
+SCALE_ARTICLES ?= 100000
+reports/scale.md: $(SCORE_SRC) $(MODEL) scripts/scale_bench.py scripts/generate.py | $(STAMP)
+	$(PY) scripts/scale_bench.py $(SCALE_ARTICLES)
+
+scale: reports/scale.md ## 100,000 articles: one process vs --jobs 2 vs --dask local:2 -> reports/scale.md (~35 min)
 
 fuzz: $(STAMP) ## the property tests with 3,000 examples each instead of 150
 	FUZZ_EXAMPLES=3000 $(PY) -m pytest tests/test_robustness.py -k "never_crash or well_formed" -p no:cacheprovider

@@ -12,6 +12,7 @@ followed by a multinomial ``LogisticRegression.predict_proba``, on the features 
 from __future__ import annotations
 
 import json
+import math
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from .features import analyze, document
 __all__ = ["FORMAT_VERSION", "ModelError", "LinearModel"]
 
 FORMAT_VERSION = 1
+SMALL_BATCH = 4  # documents; up to this many go through plain Python (see LinearModel.decision)
 
 
 class ModelError(RuntimeError):
@@ -81,8 +83,12 @@ class LinearModel:
         """Linear scores (n, labels) for analyzer documents, computed for the whole batch at once.
 
         Feature ids are gathered in Python (one dict lookup per feature); the TF-IDF weighting,
-        the L2 normalisation and the dot products are numpy operations over the batch.
+        the L2 normalisation and the dot products are numpy operations over the batch.  A
+        batch of a few documents goes through plain Python instead (:meth:`_decision_small`),
+        because numpy's fixed cost per call is larger than the arithmetic there.
         """
+        if len(docs) <= SMALL_BATCH:
+            return np.array([self._decision_small(doc) for doc in docs]).reshape(len(docs), len(self.labels))
         index = self.index
         rows: list[int] = []
         cols: list[int] = []
@@ -104,9 +110,55 @@ class LinearModel:
             out[:, k] += np.bincount(row, weights=values * self.coef[k, col], minlength=n)
         return out
 
+    def _decision_small(self, doc: str) -> list[float]:
+        """The same scores as :meth:`decision` for one document, in plain Python (equal to ~1e-15)."""
+        counts: dict[int, int] = {}
+        for j in map(self.index.get, analyze(doc)):
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        scores = list(self._intercept)
+        if not counts:
+            return scores
+        idf, columns = self._idf, self._columns
+        values = {j: (1.0 + math.log(c)) * idf[j] for j, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in values.values()))
+        for j, v in values.items():
+            v /= norm
+            for k, w in enumerate(columns[j]):
+                scores[k] += v * w
+        return scores
+
+    @property
+    def _columns(self) -> list:
+        # Python floats per feature, built on first use: indexing numpy arrays one element at a time is slow.
+        cached = self.__dict__.get("_columns_cache")
+        if cached is None:
+            cached = self.coef.T.tolist()
+            object.__setattr__(self, "_columns_cache", cached)
+            object.__setattr__(self, "_idf_list", self.idf.tolist())
+        return cached
+
+    @property
+    def _idf(self) -> list:
+        self._columns  # noqa: B018  (builds both caches)
+        return self.__dict__["_idf_list"]
+
+    @property
+    def _intercept(self) -> list:
+        return self.intercept.tolist()
+
     def predict_proba(self, texts: Sequence[str], osce: Sequence[bool]) -> np.ndarray:
         """Probabilities (n, labels), columns in :attr:`labels` order."""
-        scores = self.decision([document(t, o) for t, o in zip(texts, osce)])
+        docs = [document(t, o) for t, o in zip(texts, osce)]
+        if len(docs) <= SMALL_BATCH:
+            rows = []
+            for row in map(self._decision_small, docs):
+                top = max(row)
+                exps = [math.exp(x - top) for x in row]
+                total = sum(exps)
+                rows.append([e / total for e in exps])
+            return np.array(rows).reshape(len(docs), len(self.labels))
+        scores = self.decision(docs)
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)

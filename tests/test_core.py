@@ -93,3 +93,15 @@ def test_pickled_arrays_are_refused(tmp_path, fitted):
     np.savez(folder / "weights.npz", **arrays)
     with pytest.raises(ModelError):
         LinearModel.load(folder)
+
+
+def test_small_batches_in_plain_python_equal_the_numpy_path(gold_docs):
+    model = LinearModel.load(SHIPPED)
+    docs = gold_docs[0][:400]
+    batch = model.decision(docs)  # more than SMALL_BATCH documents: numpy
+    one_by_one = np.vstack([model.decision([d]) for d in docs])
+    assert np.abs(batch - one_by_one).max() < 1e-12
+    texts, osce = [d[1:] for d in docs[:50]], [d[0] == "\u2460" for d in docs[:50]]
+    single = np.vstack([model.predict_proba([t], [o]) for t, o in zip(texts, osce)])
+    assert np.abs(single - model.predict_proba(texts, osce)).max() < 1e-12
+    assert model.decision([]).shape == (0, 3) and model.predict_proba([], []).shape == (0, 3)
