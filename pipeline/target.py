@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 __all__ = ["Mention", "SentenceTarget", "find_mentions", "detect", "VERSION"]
 
-VERSION = "target.v1"
+VERSION = "target.v2"
 
 _EXPLICIT = re.compile(
     r"\bOSCE(?:/ODIHR)?(?:[’']s)?\b|\bODIHR\b|\bOrgani[sz]ation\s+for\s+Security\s+and\s+Co-?operation\s+in\s+Europe\b"
@@ -35,7 +35,11 @@ _EXPLICIT = re.compile(
     r"|\bPresence\s+in\s+Albania\b|\bMission\s+to\s+(?:Moldova|Georgia|Serbia|Skopje|Montenegro|Bosnia|Kosovo|Croatia|Ukraine)\b"
 )
 _CONTEXTUAL = re.compile(
-    r"\b(?:the\s+)?Office(?:[’']s)?\b(?!\s+of\b)|\b(?:election\s+|electoral\s+|observation\s+|observer\s+|monitoring\s+"
+    r"\b(?:the\s+)?Office(?:[’']s)?\b(?!\s+of\s+(?:the\s+)?[A-Z])|\bthe\s+Group(?:[’']s)?\b|\b(?:an|this|that)\s+organi[sz]ation\b"
+    r"|\bhead\s+of\s+the\s+[A-Z]\w+\s+mission\b|\b(?:the|its)\s+(?:envoy|commissioner|parliamentarians|rapporteur)\b"
+    r"|\b(?:an|the|this|that)\s+institution\b|\b(?:observation|monitoring)\s+(?:effort|exercise|operation)\b"
+    r"|\b(?:written|drafted|prepared|composed|decided)\s+in\s+(?:Warsaw|Vienna)\b|\b(?:from|in)\s+Warsaw\b|\bsomeone\s+in\s+Vienna\b"
+    r"|\b(?:election\s+|electoral\s+|observation\s+|observer\s+|monitoring\s+"
     r"|assessment\s+|field\s+|international\s+|the\s+|its\s+|this\s+)(?:mission|team)s?\b"
     r"|\b(?:international\s+|foreign\s+|long-term\s+|short-term\s+|election\s+|the\s+|its\s+)?(?:observers|monitors)\b"
     r"|\bthe\s+organi[sz]ation\b|\bChairmanship\b|\b(?:Parliamentary\s+)?Assembly\b|\bSecretary\s+General\b"
@@ -61,14 +65,19 @@ _ROLE = (
 _OSCE_WORD = r"(?:OSCE|ODIHR|[Mm]ission|Office|Assembly|Minsk\s+Group|Chairmanship)"
 _NAME_END = r"(?=\s*(?:[,.;:()]|\s(?:has|had|have|was|is|said|says|noted|met|held|arrived|stressed|told|thanked|added)\b))"
 _PERSON_PATTERNS = (
-    re.compile(rf"{_NAME},\s+(?:the\s+)?{_ROLE}\b[^.;:]{{0,90}}?\b{_OSCE_WORD}"),
+    # "Jane Roe, Head of the OSCE Mission to ...", "Jane Roe, who led the ODIHR observers"
+    re.compile(rf"{_NAME},\s+(?:the\s+)?(?:{_ROLE}\b|who\s+(?:led|leads|heads|headed|chaired|chairs)\b)[^.;:]{{0,90}}?\b{_OSCE_WORD}"),
+    # "the head of the OSCE Mission, Jane Roe, ..."
     re.compile(rf"\b{_ROLE}\b[^.;:,]{{0,120}}?\b{_OSCE_WORD}\b[^.;:,]{{0,60}}?\s{_NAME}{_NAME_END}"),
+    # "the OSCE Chairperson-in-Office, Swedish Foreign Minister Ann Linde, ..."
+    re.compile(rf"\b(?:{_OSCE_WORD}|Chair(?:person|man|woman)-in-Office)\b[^.;:,]{{0,60}}?,\s+(?:[A-Z][\w-]*\s+){{0,4}}?{_NAME}{_NAME_END}"),
 )
 # Capitalised words that belong to institutions, not to people's names.
 _NOT_NAMES = frozenset(
     """Democratic Institutions Human Rights Election Elections Observation Mission Department Office Parliamentary
     Assembly Affairs Foreign Ministry Minister Republic Commission Group Council Europe European Security Co-operation
-    Cooperation Organization Organisation Central State States National Assessment Limited Special Monitoring""".split()
+    Cooperation Organization Organisation Central State States National Assessment Limited Special Monitoring
+    Swedish Polish Foreign Deputy Prime President Ambassador Head Chairperson Chairman Chairwoman Secretary General""".split()
 )
 
 _CARRY_OPENING = re.compile(
@@ -136,9 +145,10 @@ def _osce_people(text: str) -> list[str]:
     for pattern in _PERSON_PATTERNS:
         for m in pattern.finditer(text):
             words = m.group("name").split()
-            surname = words[-1]
-            if not _NOT_NAMES.intersection(words) and surname not in surnames:
-                surnames.append(surname)
+            while words and words[0] in _NOT_NAMES:  # "Minister Ann Linde": the role is not the name
+                words.pop(0)
+            if len(words) >= 1 and not _NOT_NAMES.intersection(words) and words[-1] not in surnames:
+                surnames.append(words[-1])
     return surnames
 
 
@@ -155,7 +165,7 @@ def detect(sentences: Sequence[str], title: str | None = None) -> list[SentenceT
     targets: list[SentenceTarget] = []
     previous_concerns = False
     for sentence, has_explicit in zip(sentences, explicit):
-        if has_explicit:
+        if has_explicit or (context and _CONTEXTUAL.search(sentence)):
             for surname in _osce_people(sentence):
                 if surname not in people:
                     people.append(surname)
