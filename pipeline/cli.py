@@ -63,7 +63,7 @@ def _load_scorer(model):
         raise SystemExit(f"error: {exc}") from None
 
 
-def _score_stdin(scorer, max_bytes, on_error):
+def _score_stdin(scorer, max_bytes, on_error, sentiment=True):
     from .ingest import InputError, article_from_bytes
 
     data = sys.stdin.buffer.read(max_bytes + 1)
@@ -74,7 +74,7 @@ def _score_stdin(scorer, max_bytes, on_error):
     except InputError as exc:
         on_error("-", exc)
         return []
-    return [scorer.score_parsed(article)]
+    return [scorer.score_parsed(article, sentiment)]
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -104,8 +104,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
     def results():
         if "-" in inputs:
-            yield from _score_stdin(scorer, args.max_bytes, on_error)
-        yield from scorer.score_files([p for p in inputs if p != "-"], on_error=on_error, max_bytes=args.max_bytes, jobs=args.jobs)
+            yield from _score_stdin(scorer, args.max_bytes, on_error, not args.no_sentiment)
+        yield from scorer.score_files([p for p in inputs if p != "-"], on_error=on_error, max_bytes=args.max_bytes, jobs=args.jobs,
+                                      sentiment=not args.no_sentiment)
 
     n_scored = 0
     timeline = []
@@ -156,7 +157,8 @@ def _score_partitioned(scorer, inputs, args) -> int:
 
     try:
         manifest = run(scorer, inputs, args.out_dir, fmt, engine=engine, jobs=args.jobs, scheduler=args.dask,
-                       size=args.partition_size, max_bytes=args.max_bytes, progress=not args.quiet, on_partition=report)
+                       size=args.partition_size, max_bytes=args.max_bytes, progress=not args.quiet, on_partition=report,
+                       sentiment=not args.no_sentiment)
     except RunError as exc:
         _warn(f"error: {exc}")
         return 2
@@ -209,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--jobs", type=int, default=1, metavar="N", help="score files in N processes (joblib); same results")
     sc.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
                     help=f"skip files larger than N bytes (default {MAX_BYTES:,})")
+    sc.add_argument("--no-sentiment", action="store_true",
+                    help="skip the VADER tone (the sentiment column is left empty); about a quarter faster")
     big = sc.add_argument_group("large runs", "partitioned output that resumes where an interrupted run stopped")
     big.add_argument("--out-dir", metavar="DIR", help="write part-NNNNN.jsonl (or .csv) files and manifest.json into DIR")
     big.add_argument("--dask", metavar="SCHEDULER",

@@ -111,13 +111,13 @@ def plan_partitions(inputs: Iterable[str | os.PathLike], size: int = PARTITION_S
 
 
 def score_partition(scorer, partition: Partition, out_dir: str | os.PathLike, fmt: str = "jsonl",
-                    max_bytes: int = MAX_BYTES) -> dict:
+                    max_bytes: int = MAX_BYTES, sentiment: bool = True) -> dict:
     """Score one partition and write ``out_dir/<id>.<fmt>`` atomically; return its summary.
 
     This is what runs on a worker: it reads the partition's inputs itself, so only the
     partition description travels to it and only the summary comes back.
     """
-    outcomes = scorer.score_batch(partition.items(max_bytes), max_bytes)
+    outcomes = scorer.score_batch(partition.items(max_bytes), max_bytes, sentiment)
     digest = hashlib.sha256()
     n_scored = 0
     skipped, warnings = [], []
@@ -148,7 +148,7 @@ class _Hashing:
 # ------------------------------------------------------------------------- the run
 
 
-def _fingerprint(inputs, partitions: list[Partition], scorer, fmt: str, size: int) -> dict:
+def _fingerprint(inputs, partitions: list[Partition], scorer, fmt: str, size: int, sentiment: bool) -> dict:
     """What a resumed run must share with the first: inputs (name, size, mtime), plan, model, format."""
     digest = hashlib.sha256()
     for name in sorted({p.path for p in partitions if p.path} | {f for p in partitions for f in p.files}):
@@ -156,6 +156,7 @@ def _fingerprint(inputs, partitions: list[Partition], scorer, fmt: str, size: in
         digest.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     manifest = scorer.model.manifest
     return {"inputs_sha256": digest.hexdigest(), "n_partitions": len(partitions), "partition_size": size, "format": fmt,
+            "sentiment": sentiment,
             "model": {k: manifest.get(k) for k in ("model_version", "created", "training_inputs_sha256") if k in manifest},
             "model_sha256": _model_digest(scorer)}
 
@@ -182,7 +183,8 @@ def _load_manifest(out_dir: Path) -> dict | None:
 
 def run(scorer, inputs: Iterable[str | os.PathLike], out_dir: str | os.PathLike, fmt: str = "jsonl",
         engine: str = "local", jobs: int = 1, scheduler: str | None = None, size: int = PARTITION_SIZE,
-        max_bytes: int = MAX_BYTES, progress: bool = True, on_partition: Callable[[dict], None] | None = None) -> dict:
+        max_bytes: int = MAX_BYTES, progress: bool = True, on_partition: Callable[[dict], None] | None = None,
+        sentiment: bool = True) -> dict:
     """Score ``inputs`` into partitioned files under ``out_dir``, resuming a previous run there.
 
     Returns the manifest (also written to ``out_dir/manifest.json``): the plan, one
@@ -201,7 +203,7 @@ def run(scorer, inputs: Iterable[str | os.PathLike], out_dir: str | os.PathLike,
     partitions = plan_partitions(inputs, size)
     if not partitions:
         raise RunError("no articles found in the inputs")
-    fingerprint = _fingerprint(inputs, partitions, scorer, fmt, size)
+    fingerprint = _fingerprint(inputs, partitions, scorer, fmt, size, sentiment)
     previous = _load_manifest(out_dir)
     done: dict[str, dict] = {}
     if previous is not None:
@@ -221,7 +223,7 @@ def run(scorer, inputs: Iterable[str | os.PathLike], out_dir: str | os.PathLike,
     writer.write(force=True)
     bar = _progress_bar(len(partitions), len(done), progress)
     try:
-        for summary in _execute(engine, scorer, todo, out_dir, fmt, max_bytes, jobs, scheduler):
+        for summary in _execute(engine, scorer, todo, out_dir, fmt, max_bytes, jobs, scheduler, sentiment):
             part_file = out_dir / f"{summary['id']}.{fmt}"
             summary.update(source=partitions[position[summary["id"]]].source, done=True, bytes=part_file.stat().st_size)
             manifest["partitions"][position[summary["id"]]] = summary
@@ -264,33 +266,33 @@ def _progress_bar(total: int, initial: int, enabled: bool):
 
 
 def _execute(engine: str, scorer, todo: list[Partition], out_dir: Path, fmt: str, max_bytes: int, jobs: int,
-             scheduler: str | None) -> Iterator[dict]:
+             scheduler: str | None, sentiment: bool = True) -> Iterator[dict]:
     """Summaries of the ``todo`` partitions as they finish (in any order)."""
     if not todo:
         return
     if engine == "local":
         for partition in todo:
-            yield score_partition(scorer, partition, out_dir, fmt, max_bytes)
+            yield score_partition(scorer, partition, out_dir, fmt, max_bytes, sentiment)
     elif engine == "joblib":
         from joblib import Parallel, delayed
 
         parallel = Parallel(n_jobs=jobs, return_as="generator_unordered")
-        yield from parallel(delayed(_score_in_worker)(scorer.model.folder, p, out_dir, fmt, max_bytes) for p in todo)
+        yield from parallel(delayed(_score_in_worker)(scorer.model.folder, p, out_dir, fmt, max_bytes, sentiment) for p in todo)
     elif engine == "dask":
-        yield from _execute_dask(scorer, todo, out_dir, fmt, max_bytes, scheduler or "local")
+        yield from _execute_dask(scorer, todo, out_dir, fmt, max_bytes, scheduler or "local", sentiment)
     else:
         raise RunError(f"unknown engine {engine!r}")
 
 
-def _score_in_worker(folder, partition: Partition, out_dir: Path, fmt: str, max_bytes: int) -> dict:
+def _score_in_worker(folder, partition: Partition, out_dir: Path, fmt: str, max_bytes: int, sentiment: bool) -> dict:
     from .api import worker_scorer
 
-    return score_partition(worker_scorer(folder), partition, out_dir, fmt, max_bytes)
+    return score_partition(worker_scorer(folder), partition, out_dir, fmt, max_bytes, sentiment)
 
 
-def _score_partitions(partitions: list[Partition], scorer, out_dir: str, fmt: str, max_bytes: int) -> list[dict]:
+def _score_partitions(partitions: list[Partition], scorer, out_dir: str, fmt: str, max_bytes: int, sentiment: bool) -> list[dict]:
     """Dask bag partition function: a bag partition holds one or more of our partitions."""
-    return [score_partition(scorer, p, out_dir, fmt, max_bytes) for p in partitions]
+    return [score_partition(scorer, p, out_dir, fmt, max_bytes, sentiment) for p in partitions]
 
 
 def _require_dask() -> None:
@@ -328,7 +330,8 @@ def dask_client(scheduler: str):
         yield client
 
 
-def _execute_dask(scorer, todo: list[Partition], out_dir: Path, fmt: str, max_bytes: int, scheduler: str) -> Iterator[dict]:
+def _execute_dask(scorer, todo: list[Partition], out_dir: Path, fmt: str, max_bytes: int, scheduler: str,
+                  sentiment: bool) -> Iterator[dict]:
     import dask.bag as db
     from distributed import as_completed
 
@@ -336,7 +339,7 @@ def _execute_dask(scorer, todo: list[Partition], out_dir: Path, fmt: str, max_by
         # The scorer goes to every worker once; each task refers to it by key.
         scorer_future = client.scatter(scorer, broadcast=True, hash=False)
         bag = db.from_sequence(todo, npartitions=len(todo))
-        tasks = bag.map_partitions(_score_partitions, scorer_future, str(out_dir), fmt, max_bytes).to_delayed()
+        tasks = bag.map_partitions(_score_partitions, scorer_future, str(out_dir), fmt, max_bytes, sentiment).to_delayed()
         for future in as_completed(client.compute(tasks)):
             yield from future.result()
 

@@ -68,7 +68,7 @@ class ArticleScore:
     stance_low: float
     stance_high: float
     label: str
-    sentiment: float
+    sentiment: float | None
     sentences: tuple[SentenceScore, ...] = field(default=(), repr=False)
     outlet: str | None = None
     language: str = "en"
@@ -128,7 +128,7 @@ def aggregate(probabilities: np.ndarray, osce: Sequence[bool], labels: Sequence[
 def score_article(article: Article, model: LinearModel, sentiment=None) -> ArticleScore:
     """Score a parsed article: split, find the OSCE, classify, aggregate.
 
-    ``sentiment`` is a callable text -> VADER compound (``None`` leaves sentiment 0).
+    ``sentiment`` is a callable text -> VADER compound (``None``: not measured, ``sentiment`` is None).
     """
     spans = sentence_spans(article.body)
     texts = [article.body[s:e] for s, e in spans]
@@ -142,7 +142,7 @@ def score_article(article: Article, model: LinearModel, sentiment=None) -> Artic
         for i, ((s, e), text) in enumerate(zip(spans, texts))
     )
     summary = aggregate(probabilities, osce, labels)
-    tone = round(float(np.mean([sentiment(t) for t in texts])), 6) if (sentiment and texts) else 0.0
+    tone = None if sentiment is None else (round(float(np.mean([sentiment(t) for t in texts])), 6) if texts else 0.0)
     return ArticleScore(article_id=article.id, date=article.date, title=article.title, n_sentences=len(texts),
                         sentiment=tone, sentences=sentences, outlet=article.outlet, language=article.language,
                         warnings=article.warnings, extra=article.extra, **summary)

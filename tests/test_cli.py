@@ -86,3 +86,12 @@ def test_stdin_is_read_like_a_file():
     assert b"decoded as cp1251" in proc.stderr
     empty = subprocess.run([sys.executable, "-m", "pipeline", "score", "-"], input=b"  \n", capture_output=True)
     assert empty.returncode == 2 and b"-: skipped: empty" in empty.stderr
+
+
+def test_no_sentiment_leaves_the_tone_empty_not_zero():
+    rows = list(csv.DictReader(io.StringIO(cli("score", str(SEEDS), "--format", "csv", "--no-sentiment").stdout)))
+    full = list(csv.DictReader(io.StringIO(cli("score", str(SEEDS), "--format", "csv").stdout)))
+    assert [r["sentiment"] for r in rows] == [""] * 5 and all(r["sentiment"] for r in full)
+    assert [r["stance"] for r in rows] == [r["stance"] for r in full]  # stance never depends on the tone
+    record = json.loads(cli("score", str(SEEDS / "003_4756800a9e27d77f.txt"), "--format", "jsonl", "--no-sentiment").stdout)
+    assert record["sentiment"] is None
