@@ -117,8 +117,14 @@ def _cmd_score(args: argparse.Namespace) -> int:
         if args.save:
             writers += [ResultWriter(stack.enter_context(atomic_write(paths.PROCESSED / name)), fmt)
                         for name, fmt in (("scores.csv", "csv"), ("scores.jsonl", "jsonl"))]
-        for r in results():
-            for message in r.warnings:
+        stream = results()
+        if (args.out or args.save) and not args.quiet:
+            from tqdm import tqdm
+
+            # A counter on stderr, drawn only on a terminal (disable=None), and only when the results go to files.
+            stream = tqdm(stream, unit=" articles", disable=None, dynamic_ncols=True)
+        for r in stream:
+            for message in () if args.quiet else r.warnings:
                 _warn(f"warning: {r.article_id}: {message}")
             for w in writers:
                 w.write(r)
@@ -218,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     big.add_argument("--dask", metavar="SCHEDULER",
                      help="score on Dask: a scheduler address (tcp://host:8786) or local[:N] for N local workers")
     big.add_argument("--partition-size", type=int, default=1000, metavar="N", help="articles per partition (default 1000)")
-    big.add_argument("--quiet", action="store_true", help="no progress bar and no per-article warnings")
+    sc.add_argument("--quiet", action="store_true", help="no progress bar and no per-article warnings (skipped inputs are still named)")
     sc.set_defaults(func=_cmd_score)
     return parser
 

@@ -95,3 +95,13 @@ def test_no_sentiment_leaves_the_tone_empty_not_zero():
     assert [r["stance"] for r in rows] == [r["stance"] for r in full]  # stance never depends on the tone
     record = json.loads(cli("score", str(SEEDS / "003_4756800a9e27d77f.txt"), "--format", "jsonl", "--no-sentiment").stdout)
     assert record["sentiment"] is None
+
+
+def test_quiet_drops_article_warnings_but_still_names_skipped_inputs(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "short.txt").write_text("The OSCE mission thanked the hosts")  # no final punctuation, no title: warnings
+    loud = cli("score", str(tmp_path), "--out", str(tmp_path / "a.csv"), "--format", "csv")
+    quiet = cli("score", str(tmp_path), "--out", str(tmp_path / "b.csv"), "--format", "csv", "--quiet")
+    assert loud.returncode == quiet.returncode == 1
+    assert "warning: short:" in loud.stderr and "warning: short:" not in quiet.stderr
+    assert "empty.txt: skipped" in quiet.stderr and (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()

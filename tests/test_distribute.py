@@ -150,3 +150,37 @@ def test_dask_run_killed_then_resumed_gives_the_same_output_once(generated_jsonl
     assert "".join(concatenate(tmp_path)) == reference
     ids = [json.loads(line)["article_id"] for line in concatenate(tmp_path)]
     assert len(ids) == len(set(ids)) == 240
+
+
+def _stderr_on_a_terminal(*args):
+    """Run the CLI with stderr on a pseudo-terminal (100 columns); return what it drew there."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args], stderr=follower, stdout=subprocess.DEVNULL)
+    proc.wait()
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(leader)
+    return out.decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_and_quiet_turns_it_off(tmp_path):
+    drawn = _stderr_on_a_terminal("score", str(SEEDS), "--out-dir", str(tmp_path / "a"), "--partition-size", "2")
+    assert "3/3" in drawn and "partition" in drawn
+    quiet = _stderr_on_a_terminal("score", str(SEEDS), "--out-dir", str(tmp_path / "b"), "--partition-size", "2", "--quiet")
+    assert "3/3" not in quiet and "scored 5 articles in 3 partitions" in quiet
+    streamed = _stderr_on_a_terminal("score", str(SEEDS), "--out", str(tmp_path / "c.csv"), "--format", "csv")
+    assert "5 articles" in streamed
