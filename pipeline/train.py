@@ -38,7 +38,7 @@ from .metrics import LABELS, MARKDOWN_HEADER, evaluate, markdown_row
 __all__ = ["make_pipeline", "training_table", "fit_and_select", "export_model", "run"]
 
 WEAK_WEIGHT = 0.3
-GRID = [{"C": c, "class_weight": cw} for c in (0.5, 1.0, 3.0, 10.0) for cw in (None, "balanced")]
+GRID = [{"C": c, "class_weight": cw} for c in (0.5, 1.0, 3.0, 10.0, 30.0, 100.0) for cw in (None, "balanced")]
 FIT_SPLITS = ("train", "dev", "unlabelled")
 
 
