@@ -63,3 +63,13 @@ def test_scores_are_deterministic(seed_scores):
 def test_table_has_one_line_per_article(seed_scores):
     table = format_table(list(seed_scores.values()))
     assert len(table.splitlines()) == 6 and "stance" in table.splitlines()[0]
+
+
+def test_bootstrap_interval_is_numpys_percentile_bit_for_bit():
+    from pipeline.score import _percentile
+
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 7, 1000):
+        values = np.sort(rng.normal(size=n))
+        for q in (0.0, 2.5, 50.0, 97.5, 100.0):
+            assert _percentile(values, q) == float(np.percentile(values, q)), (n, q)
