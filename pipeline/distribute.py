@@ -148,12 +148,15 @@ class _Hashing:
 # ------------------------------------------------------------------------- the run
 
 
-def _fingerprint(inputs, partitions: list[Partition], scorer, fmt: str, size: int, sentiment: bool) -> dict:
+def _fingerprint(partitions: list[Partition], scorer, fmt: str, size: int, sentiment: bool) -> dict:
     """What a resumed run must share with the first: inputs (name, size, mtime), plan, model, format."""
     digest = hashlib.sha256()
     for name in sorted({p.path for p in partitions if p.path} | {f for p in partitions for f in p.files}):
-        st = os.stat(name)
-        digest.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        try:
+            st = os.stat(name)
+            digest.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        except OSError:  # a broken link or unreadable file: skipped when its partition runs, named here
+            digest.update(f"{name}\0unreadable\n".encode())
     manifest = scorer.model.manifest
     return {"inputs_sha256": digest.hexdigest(), "n_partitions": len(partitions), "partition_size": size, "format": fmt,
             "sentiment": sentiment,
@@ -203,7 +206,7 @@ def run(scorer, inputs: Iterable[str | os.PathLike], out_dir: str | os.PathLike,
     partitions = plan_partitions(inputs, size)
     if not partitions:
         raise RunError("no articles found in the inputs")
-    fingerprint = _fingerprint(inputs, partitions, scorer, fmt, size, sentiment)
+    fingerprint = _fingerprint(partitions, scorer, fmt, size, sentiment)
     previous = _load_manifest(out_dir)
     done: dict[str, dict] = {}
     if previous is not None:

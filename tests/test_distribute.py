@@ -184,3 +184,12 @@ def test_progress_bar_on_a_terminal_and_quiet_turns_it_off(tmp_path):
     assert "3/3" not in quiet and "scored 5 articles in 3 partitions" in quiet
     streamed = _stderr_on_a_terminal("score", str(SEEDS), "--out", str(tmp_path / "c.csv"), "--format", "csv")
     assert "5 articles" in streamed
+
+
+def test_a_broken_link_is_skipped_not_fatal(tmp_path):
+    import shutil
+
+    shutil.copytree(SEEDS, tmp_path / "in")
+    (tmp_path / "in" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    proc = cli("score", str(tmp_path / "in"), "--out-dir", str(tmp_path / "out"), "--partition-size", "4")
+    assert proc.returncode == 1 and "gone.txt: skipped" in proc.stderr and "scored 5 articles" in proc.stderr
