@@ -34,9 +34,10 @@ _EXPLICIT = re.compile(
     r"|\bProgramme\s+Office\s+in\s+[A-Z]\w+|\bProject\s+Co-?ordinator\s+in\s+[A-Z]\w+|\bCentre\s+in\s+(?:Ashgabat|Bishkek|Astana|Almaty|Dushanbe)"
     r"|\bPresence\s+in\s+Albania\b|\bMission\s+to\s+(?:Moldova|Georgia|Serbia|Skopje|Montenegro|Bosnia|Kosovo|Croatia|Ukraine)\b"
 )
+# Case-insensitive as a whole; (?-i:...) marks the parts that must keep their capital letter.
 _CONTEXTUAL = re.compile(
-    r"\b(?:the\s+)?Office(?:[’']s)?\b(?!\s+of\s+(?:the\s+)?[A-Z])|\bthe\s+Group(?:[’']s)?\b|\b(?:an|this|that)\s+organi[sz]ation\b"
-    r"|\bhead\s+of\s+the\s+[A-Z]\w+\s+mission\b|\b(?:the|its)\s+(?:envoy|commissioner|parliamentarians|rapporteur)\b"
+    r"\b(?:the\s+)?Office(?:[’']s)?\b(?!\s+of\s+(?:the\s+)?(?-i:[A-Z]))|\bthe\s+(?-i:Group)(?:[’']s)?\b|\b(?:an|this|that)\s+organi[sz]ation\b"
+    r"|\bhead\s+of\s+the\s+(?-i:[A-Z])\w+\s+mission\b|\b(?:the|its)\s+(?:envoy|commissioner|parliamentarians|rapporteur)\b"
     r"|\b(?:an|the|this|that)\s+institution\b|\b(?:observation|monitoring)\s+(?:effort|exercise|operation)\b"
     r"|\b(?:written|drafted|prepared|composed|decided)\s+in\s+(?:Warsaw|Vienna)\b|\b(?:from|in)\s+Warsaw\b|\bsomeone\s+in\s+Vienna\b"
     r"|\b(?:election\s+|electoral\s+|observation\s+|observer\s+|monitoring\s+"

@@ -40,3 +40,18 @@ def test_pronoun_after_an_osce_sentence_is_carried():
 def test_no_osce_article_has_no_targets():
     sentences = ["The mission of the new school is to teach.", "Observers expect rain.", "He left."]
     assert not any(t.concerns for t in detect(sentences))
+
+
+def test_office_of_an_institution_is_not_odihr_but_accusing_the_office_of_something_is():
+    assert [t for t, _ in kinds("The ministry accused the Office of reaching biased conclusions.")] == ["the Office"]
+    assert kinds("He met officials from the Office of the President.") == []
+    assert kinds("The Group's presence helped.") == [("The Group's", "contextual")]
+    assert kinds("A group of students left.") == [] and kinds("the group of students left.") == []
+
+
+def test_people_who_led_an_osce_body_and_appositive_titles():
+    led = detect(["Jane Roe, who led the OSCE observers in 2010, spoke.", "Wheat prices rose.", "Roe later said the vote was flawed."])
+    assert [t.concerns for t in led] == [True, False, True]
+    chair = detect(["The OSCE Chairperson-in-Office, Swedish Foreign Minister Ann Linde, arrived on Monday.", "Exports grew.",
+                    "Linde thanked the hosts."])
+    assert [t.concerns for t in chair] == [True, False, True]
