@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import FOLD_SPECIAL, families, literal_prefixes
 from .lexicon import VERSION as LEXICON_VERSION
-from .lexicon import families, literal_prefixes
 
 __all__ = ["VERSION", "document", "analyze", "SPEC"]
 
@@ -44,9 +44,6 @@ _CUE_FAMILIES = [
 ]
 if any(c.isupper() for _, p, _, _ in _CUE_FAMILIES for c in re.sub(r"\\.", "", p.pattern)):
     raise ImportError("lexicon patterns must be written in lower case (they are matched against lower-cased text)")
-# Characters that re.IGNORECASE folds differently from str.lower() (or whose lower case is longer);
-# text with one of them takes the slow path.
-_FOLD_SPECIAL = frozenset("\u017f\u0131\u0130\u212a\u1e9e\ufb05\ufb06\u0390\u03b0")  # ſ ı İ K(elvin) ẞ ﬅ ﬆ ΐ ΰ
 # One pass of one regex finds which prefixes begin each word: alternatives longest first, so the
 # match at a word start is the longest prefix there, and every shorter prefix found there is
 # a prefix of it.  _FAMILIES_AFTER maps each prefix to the families any of its own prefixes
@@ -105,7 +102,7 @@ def cue_features(text: str, osce: bool, prefilter: bool = True) -> list[str]:
     ``prefilter=False`` searches every family's own pattern: the reference the fast path
     is tested against.
     """
-    if prefilter and _FOLD_SPECIAL.isdisjoint(text):
+    if prefilter and FOLD_SPECIAL.isdisjoint(text):  # text with special case folds takes the slow path
         low = text.lower()
         candidates = set(_ALWAYS_SEARCHED)
         for prefix in set(_PREFIX_RE.findall(low)):

@@ -21,6 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .lexicon import FOLD_SPECIAL
+
 __all__ = ["Mention", "SentenceTarget", "find_mentions", "detect", "VERSION"]
 
 VERSION = "target.v2"
@@ -50,6 +52,20 @@ _CONTEXTUAL = re.compile(
     r"|mediators?|verifiers|monitors|co-chairs?|chair(?:person|man|woman)?|Centre|Moscow\s+Mechanism|Vienna-based|Warsaw-based|Helsinki\s+process)\b",
     re.I,
 )
+# Every alternative of _CONTEXTUAL contains one of these (lower case): a sentence with none of them
+# cannot match, and the big case-insensitive search is skipped (tests/test_target.py checks it).
+_CONTEXTUAL_ANCHORS = re.compile(
+    "office|group|organi|mission|envoy|commissioner|parliamentarians|rapporteur|institution|observ|monitor|warsaw|vienna"
+    "|team|chair|assembly|secretary|expert|helsinki|copenhagen|report|statement|assessment|findings|conclusions"
+    "|recommendations|document|verdict|paper|evaluation|representative|ordinator|mediator|verifiers|centre|mechanism"
+)
+
+
+def may_have_contextual(text: str) -> bool:
+    """False only if no contextual mention can occur in ``text`` (a cheap, exact prefilter)."""
+    return not FOLD_SPECIAL.isdisjoint(text) or _CONTEXTUAL_ANCHORS.search(text.lower()) is not None
+
+
 # Observer groups that are not the OSCE: a sentence naming one of them (and no OSCE body)
 # is about them, not about the OSCE (annotation rule 3).
 _OTHER_OBSERVERS = re.compile(
@@ -127,12 +143,15 @@ def find_mentions(text: str, *, context: bool = True, people: Sequence[str] = ()
     []
     """
     found = [Mention(m.start(), m.end(), "explicit") for m in _EXPLICIT.finditer(text)]
-    if context:
-        other_observers = not found and bool(_OTHER_OBSERVERS.search(text))
+    if context and may_have_contextual(text):
+        other_observers = None if not found else False  # searched only when an observer-like word needs it
         taken = [(m.start, m.end) for m in found]
         for m in _CONTEXTUAL.finditer(text):
-            if other_observers and re.search(r"observers|monitors|mission", m.group(), re.I):
-                continue  # "CIS observers", "the SCO mission": someone else's observers
+            if re.search(r"observers|monitors|mission", m.group(), re.I):
+                if other_observers is None:
+                    other_observers = bool(_OTHER_OBSERVERS.search(text))
+                if other_observers:
+                    continue  # "CIS observers", "the SCO mission": someone else's observers
             if not any(s < m.end() and m.start() < e for s, e in taken):
                 found.append(Mention(m.start(), m.end(), "contextual"))
     for surname in people:
@@ -166,7 +185,7 @@ def detect(sentences: Sequence[str], title: str | None = None) -> list[SentenceT
     targets: list[SentenceTarget] = []
     previous_concerns = False
     for sentence, has_explicit in zip(sentences, explicit):
-        if has_explicit or (context and _CONTEXTUAL.search(sentence)):
+        if has_explicit or (context and may_have_contextual(sentence) and _CONTEXTUAL.search(sentence)):
             for surname in _osce_people(sentence):
                 if surname not in people:
                     people.append(surname)

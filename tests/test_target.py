@@ -55,3 +55,27 @@ def test_people_who_led_an_osce_body_and_appositive_titles():
     chair = detect(["The OSCE Chairperson-in-Office, Swedish Foreign Minister Ann Linde, arrived on Monday.", "Exports grew.",
                     "Linde thanked the hosts."])
     assert [t.concerns for t in chair] == [True, False, True]
+
+
+def test_contextual_prefilter_never_hides_a_mention(corpus_sentences):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pipeline.target import _CONTEXTUAL, may_have_contextual
+
+    missed = [s.text for s in corpus_sentences if _CONTEXTUAL.search(s.text) and not may_have_contextual(s.text)]
+    assert not missed
+
+    words = ["the", "Office", "OFFICE", "of", "Group", "an", "organisation", "head", "Estonia", "mission", "observers", "in",
+             "Warsaw", "its", "final", "REPORT", "co-ordinator", "Chair", "ſecretary", "General", "K", " ", ",", "x"]
+
+    @given(st.lists(st.sampled_from(words), max_size=12).map(" ".join))
+    @settings(max_examples=300, deadline=None)
+    def prefilter_is_exact(text):
+        assert may_have_contextual(text) or not _CONTEXTUAL.search(text)
+
+    prefilter_is_exact()
+
+
+def test_other_observers_are_skipped_even_after_another_contextual_mention():
+    assert kinds("The report of the CIS observers praised the vote.", context=True) == [("The report", "contextual")]
