@@ -77,7 +77,7 @@ class StanceScorer:
         """Score one article given as text (seed format or plain text).
 
         ``sentiment=False`` skips the VADER tone (``sentiment`` is then None), which is
-        about a third of the time.
+        about a quarter of the time.
 
         >>> result = StanceScorer.load().score_article("OSCE observers praised\\n\\nThe minister thanked the OSCE observers.")
         >>> result.n_osce, result.label
