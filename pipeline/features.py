@@ -18,11 +18,11 @@ from .lexicon import VERSION as LEXICON_VERSION
 
 __all__ = ["VERSION", "document", "analyze", "SPEC"]
 
-VERSION = "features.v3"
+VERSION = "features.v4"
 SPEC = {
     "name": VERSION,
     "lexicon": LEXICON_VERSION,
-    "words": "lower-cased \\w+ tokens (apostrophes kept), unigrams to trigrams, prefixed w:",
+    "words": "lower-cased \\w+ tokens (apostrophes kept), unigrams and bigrams, prefixed w:",
     "negation": "tokens within 3 words after a negation word also emitted as neg:<token>",
     "target": "t:osce or t:none from the document marker",
     "cues": "cue:<family> for each lexicon family (pipeline.lexicon) found, cue:<family>:neg when a negation word "
@@ -86,10 +86,8 @@ def analyze(doc: str) -> list[str]:
             countdown -= 1
         if w in _NEGATORS:
             countdown = 3
-        if i:
+        if i:  # (word trigrams were dropped in features.v4: grouped CV was 0.004-0.005 higher without them at every C)
             feats.append("w:" + words[i - 1] + " " + w)
-        if i > 1:
-            feats.append("w:" + words[i - 2] + " " + words[i - 1] + " " + w)
     feats.extend(cue_features(text, feats[:1] == ["t:osce"]))
     return feats
 

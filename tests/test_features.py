@@ -9,7 +9,8 @@ from pipeline.features import analyze, cue_features, document
 def test_target_marker_words_ngrams_and_negation():
     feats = analyze(document("They did not trust the mission.", True))
     assert feats[0] == "t:osce"
-    assert {"w:trust", "w:not trust", "w:did not trust", "neg:trust"} <= set(feats)
+    assert {"w:trust", "w:not trust", "neg:trust"} <= set(feats)
+    assert "w:did not trust" not in feats  # no word trigrams since features.v4
     assert analyze(document("Prices rose.", False))[0] == "t:none"
 
 
