@@ -142,18 +142,34 @@ def find_mentions(text: str, *, context: bool = True, people: Sequence[str] = ()
     >>> find_mentions("The CIS observers praised the vote.")
     []
     """
-    found = [Mention(m.start(), m.end(), "explicit") for m in _EXPLICIT.finditer(text)]
+    found, _ = _institution_mentions(text, list(_EXPLICIT.finditer(text)), context)
+    return _with_people(found, text, people)
+
+
+_OBSERVER_WORD = re.compile(r"observers|monitors|mission", re.I)
+
+
+def _institution_mentions(text: str, explicit: list[re.Match], context: bool) -> tuple[list[Mention], bool]:
+    """Explicit and contextual mentions, and whether a contextual pattern matched at all."""
+    found = [Mention(m.start(), m.end(), "explicit") for m in explicit]
+    contextual_matched = False
     if context and may_have_contextual(text):
         other_observers = None if not found else False  # searched only when an observer-like word needs it
         taken = [(m.start, m.end) for m in found]
         for m in _CONTEXTUAL.finditer(text):
-            if re.search(r"observers|monitors|mission", m.group(), re.I):
+            contextual_matched = True
+            if _OBSERVER_WORD.search(m.group()):
                 if other_observers is None:
                     other_observers = bool(_OTHER_OBSERVERS.search(text))
                 if other_observers:
                     continue  # "CIS observers", "the SCO mission": someone else's observers
             if not any(s < m.end() and m.start() < e for s, e in taken):
                 found.append(Mention(m.start(), m.end(), "contextual"))
+    return found, contextual_matched
+
+
+def _with_people(found: list[Mention], text: str, people: Sequence[str]) -> list[Mention]:
+    """``found`` plus the mentions of ``people`` by surname, sorted by position."""
     for surname in people:
         for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
             found.append(Mention(m.start(), m.end(), "person"))
@@ -179,17 +195,18 @@ def detect(sentences: Sequence[str], title: str | None = None) -> list[SentenceT
     ...                              "Wheat prices rose.", "Roe later left."])]
     [True, True, False, True]
     """
-    explicit = [bool(_EXPLICIT.search(s)) for s in sentences]
+    explicit = [list(_EXPLICIT.finditer(s)) for s in sentences]
     context = any(explicit) or bool(title and _EXPLICIT.search(title))
     people: list[str] = []
     targets: list[SentenceTarget] = []
     previous_concerns = False
-    for sentence, has_explicit in zip(sentences, explicit):
-        if has_explicit or (context and may_have_contextual(sentence) and _CONTEXTUAL.search(sentence)):
+    for sentence, explicit_matches in zip(sentences, explicit):
+        found, contextual_matched = _institution_mentions(sentence, explicit_matches, context)
+        if explicit_matches or contextual_matched:  # people are introduced where the OSCE is named
             for surname in _osce_people(sentence):
                 if surname not in people:
                     people.append(surname)
-        mentions = tuple(find_mentions(sentence, context=context, people=people))
+        mentions = tuple(_with_people(found, sentence, people))
         carried = not mentions and previous_concerns and bool(_CARRY_OPENING.match(sentence))
         target = SentenceTarget(bool(mentions) or carried, mentions, carried)
         targets.append(target)

@@ -33,3 +33,16 @@ def test_prefilter_is_exact_on_every_corpus_sentence(corpus_sentences):
                                    "taken into account", "\u212a", "K", "\u0131", "ﬅrong", "so-called", "\u00a0"]), max_size=30).map(" ".join))
 def test_prefilter_is_exact_on_arbitrary_text(text):
     assert cue_features(text, True) == cue_features(text, True, prefilter=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="abc -'", min_size=1, max_size=6), min_size=1, max_size=25, unique=True),
+       st.text(alphabet="abc -'x", max_size=60))
+def test_trie_of_prefixes_matches_like_the_longest_first_alternation(words, text):
+    import re
+
+    from pipeline.features import _longest_first
+
+    plain = re.compile("(?=(" + "|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w)))) + "))")
+    trie = re.compile("(?=(" + _longest_first(words) + "))")
+    assert [(m.start(), m.group(1)) for m in trie.finditer(text)] == [(m.start(), m.group(1)) for m in plain.finditer(text)]
