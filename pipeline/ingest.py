@@ -133,6 +133,8 @@ def strip_html(text: str) -> tuple[str, bool]:
 
 
 _KAZAKH = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+_ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def guess_language(text: str) -> str:
@@ -141,14 +143,18 @@ def guess_language(text: str) -> str:
     >>> guess_language("Миссия ОБСЕ завершила работу."), guess_language("Миссия ЕҚЫҰ жұмысын аяқтады.")
     ('ru', 'kk')
     """
-    letters = [c for c in text[:20000] if c.isalpha()]
-    if not letters:
+    head = text[:20000]
+    # ASCII letters are counted in C; only the (usually few) other characters are looked at one by one.
+    ascii_letters = len(head.encode("ascii", "ignore").translate(None, _ASCII_NON_LETTERS))
+    others = [c for c in _NON_ASCII.findall(head) if c.isalpha()]
+    n_letters = ascii_letters + len(others)
+    if not n_letters:
         return "other"
-    cyrillic = [c for c in letters if "\u0400" <= c <= "\u04ff"]
-    if len(cyrillic) > 0.3 * len(letters):
+    cyrillic = [c for c in others if "\u0400" <= c <= "\u04ff"]
+    if len(cyrillic) > 0.3 * n_letters:
         return "kk" if sum(c in _KAZAKH for c in cyrillic) > 0.01 * len(cyrillic) else "ru"
-    latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
-    return "en" if latin > 0.7 * len(letters) else "other"
+    latin = ascii_letters + sum("\u00c0" <= c <= "\u024f" for c in others)
+    return "en" if latin > 0.7 * n_letters else "other"
 
 
 # --------------------------------------------------------------------------- line rules
@@ -198,7 +204,7 @@ _SOCIAL = re.compile(
 _NOTICE = re.compile(
     r"^(?:for\s+(?:further|more)\s+information|media\s+contact|press\s+contact|contact\s*:|e-?mail\s*:|sign\s+up\b|subscribe\b"
     r"|get\s+our\b|download\s+our\s+app|link\s+to\s+the\s+source|when\s+(?:using|reprinting|quoting)|reproduction\b|reprint\b"
-    r"|any\s+use\s+of|the\s+(?:views|opinions)\s+expressed|(?:views|opinions)\s+expressed|the\s+author'?s?\s+(?:views|opinion)"
+    r"|any\s+use\s+of|the\s+(?:views|opinions)\s+expressed|(?:views|opinions)\s+expressed|the\s+author'?s?\s+(?:views|opinion)|(?:the\s+)?opinion\s+of\s+the\s+author"
     r"|this\s+(?:article|story)\s+(?:was|has\s+been)\s+(?:updated|corrected)|reporting\s+by\b|editing\s+by\b|written\s+by\b"
     r"|you\s+have\s+(?:read|\d+)\s+.*\bfree\s+articles?|to\s+continue\s+reading|already\s+a\s+subscriber)",
     re.I,
@@ -219,10 +225,11 @@ def _words(line: str) -> list[str]:
     return _WORD.findall(line)
 
 
-def _is_menu(line: str) -> bool:
-    """Short lines of navigation words, language switchers, or breadcrumbs."""
+def _is_menu(line: str, words: list[str] | None = None) -> bool:
+    """Short lines of navigation words, language switchers, or breadcrumbs (``words``: ``_words(line)`` if known)."""
     stripped = _BULLET.sub("", line).strip()
-    words = _words(stripped)
+    if words is None or stripped != line:
+        words = _words(stripped)
     if not words:
         return bool(stripped) and not any(c.isdigit() for c in stripped) or bool(_BULLET.match(line))
     lowered = [w.lower() for w in words]
@@ -230,7 +237,7 @@ def _is_menu(line: str) -> bool:
         return True
     if len(words) >= 3 and all(len(w) <= 3 for w in words) and not _TERMINAL.search(stripped):
         return True  # a language switcher: "рус қаз eng 中文"
-    if _BREADCRUMB.search(stripped) and len(words) <= 12 and not _TERMINAL.search(stripped):
+    if len(words) <= 12 and _BREADCRUMB.search(stripped) and not _TERMINAL.search(stripped):
         parts = [p for p in re.split(r"\s*(?:>|»|›|/|\|)\s*", stripped) if p.strip()]
         return len(parts) >= 2 and all(len(_words(p)) <= 4 for p in parts) or len(parts) <= 1
     return False
@@ -256,7 +263,7 @@ def line_kind(line: str) -> str | None:
     if _RATES.search(text):
         return "rates"
     words = _words(text)
-    if _WEATHER.search(text) and len(words) <= 6:
+    if len(words) <= 6 and _WEATHER.search(text):  # the length first: it rules out prose lines without a search
         return "weather"
     if _PHONE.match(text):
         return "phone"
@@ -266,7 +273,7 @@ def line_kind(line: str) -> str | None:
         return "notice"
     if _SOCIAL.match(text) and len(words) <= 8:
         return "social"
-    if _is_menu(text):
+    if _is_menu(text, words):
         return "menu"
     return None
 
@@ -301,14 +308,16 @@ def find_date(text: str) -> str | None:
 
 
 # "ASTANA. KAZINFORM", "NUR-SULTAN. KAZINFROM -", "BAKU, AZERTAC.", "ALMATY, March 3 (Reuters) -",
-# "WARSAW, 20 March 2023 –", "MOSCOW (AP) —": an upper-case place, then an agency and/or a date.
+# "WARSAW, 20 March 2023 –", "MOSCOW (AP) —", "BAKU, Azerbaijan, October 20.": an upper-case place
+# (and its country before a date), then an agency and/or a date.
 _CITY = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.\-]+(?:[ -][A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.\-]+){0,2}"
 _AGENCY = (
     r"(?:\([A-Z][\w .&/-]{0,24}\)|/[A-Z][^/\n]{1,30}/|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[ -][A-Z]{2,})?|Trend|Kazinform|Interfax|Xinhua)"
 )
 _DATE_BIT = rf"(?:\d{{1,2}}\s+(?i:{_MONTH})(?:\s+\d{{4}})?|(?i:{_MONTH})\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{4}})"
+_COUNTRY = rf"(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?=,\s*{_DATE_BIT}))"  # only before a date: "BAKU, Azerbaijan, October 20"
 _DATELINE = re.compile(
-    rf"^(?P<dateline>(?:{_CITY}(?:[.,]\s*(?:{_DATE_BIT}[.,]?\s*(?:{_AGENCY})?|{_AGENCY})|\s+\([A-Z][\w .&/-]{{0,24}}\))"
+    rf"^(?P<dateline>(?:{_CITY}{_COUNTRY}?(?:[.,]\s*(?:{_DATE_BIT}[.,]?\s*(?:{_AGENCY})?|{_AGENCY})|\s+\([A-Z][\w .&/-]{{0,24}}\))"
     rf"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?,\s*{_DATE_BIT}[.,]?\s*(?:{_AGENCY})?"
     rf"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?[.,]\s*(?:{_DATE_BIT}[.,]?\s*)?[A-Z]{{3,}}(?=\s*[.:–—-])"
     rf"|[A-Z][A-Z-]{{3,}}\.(?=\s))"
@@ -332,13 +341,21 @@ def split_dateline(line: str) -> tuple[str | None, str]:
 
 
 def _agency_of(dateline: str | None) -> str | None:
+    """The news agency a dateline names: "ALMATY, March 3 (Reuters)", "YEREVAN, SEPTEMBER 20, ARMENPRESS", "BAKU, Trend"."""
     if not dateline:
         return None
     paren = re.search(r"\(([^)]+)\)", dateline)
     if paren:
         return paren.group(1).strip()
     tail = re.split(r"[.,]\s*", dateline, maxsplit=1)
-    return tail[1].strip() if len(tail) == 2 and tail[1].strip() and not find_date(tail[1]) else None
+    if len(tail) < 2:
+        return None
+    rest = _COUNTRY_BEFORE_DATE.sub("", tail[1])  # "Azerbaijan, October 20": a country, not an agency
+    return _DATE_BIT_RE.sub("", rest).strip(" .,/-–—") or None
+
+
+_COUNTRY_BEFORE_DATE = re.compile(rf"^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,\s*(?={_DATE_BIT})")  # _COUNTRY without its comma
+_DATE_BIT_RE = re.compile(_DATE_BIT)
 
 
 def _first_sentence(text: str, limit: int = 200) -> str:

@@ -1,6 +1,8 @@
 import hashlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.ingest import InputError, decode_bytes, find_date, line_kind, parse_article, read_article, split_dateline
 
@@ -116,6 +118,9 @@ def test_wire_dateline_with_date_and_agency():
         ("Related news", "list-heading"),
         ("Most read:", "list-heading"),
         ("Share this", "social"),
+        ("The opinion of the author may not coincide with the position of the editorial board.", "notice"),
+        ("Weather in Baku: +14°C", "weather"),
+        ("The mission counted 14 observers at 20°C in the shade and more at noon.", None),  # weather needs a short line
         ("The mission deployed 28 long-term observers across the country.", None),
         ("OSCE Observer Mission completes its work in Kazakhstan", None),
     ],
@@ -128,6 +133,17 @@ def test_dateline_needs_place_and_agency():
     assert split_dateline("OSCE ODIHR Director Matteo Mecacci said.") == (None, "OSCE ODIHR Director Matteo Mecacci said.")
     assert split_dateline("MOSCOW (AP) — Russia said.") == ("MOSCOW (AP)", "Russia said.")
     assert split_dateline("WARSAW, 20 March 2023 – The Office opened.")[0] == "WARSAW, 20 March 2023"
+    assert split_dateline("BAKU, Azerbaijan, October 20. The ministry said.") == ("BAKU, Azerbaijan, October 20", "The ministry said.")
+    assert split_dateline("ALMATY, Kazakhstan. The OSCE said.")[0] is None  # a country needs a date after it
+
+
+def test_the_outlet_is_the_agency_a_dateline_names_never_its_date_or_country():
+    for text, outlet in [("BAKU, Azerbaijan, October 20. The ministry said the team has no mandate.", None),
+                         ("ALMATY, Oct. 5 - The OSCE said it will send observers.", None),
+                         ("YEREVAN, SEPTEMBER 20, ARMENPRESS. The OSCE said it will send observers.", "ARMENPRESS"),
+                         ("MOSCOW, June 22. /TASS/. The OSCE said it will send observers.", "TASS"),
+                         ("BAKU, AZERTAC. The OSCE said it will send observers.", "AZERTAC")]:
+        assert parse_article(text, "x").outlet == outlet, text
 
 
 def test_find_date_formats_and_invalid_dates():
@@ -166,3 +182,32 @@ def test_parse_is_deterministic(seed_articles):
     text = (SEEDS / "003_4756800a9e27d77f.txt").read_text(encoding="utf-8")
     again = parse_article(text, a.id, a.source)
     assert hashlib.sha256(repr(again).encode()).digest() == hashlib.sha256(repr(a).encode()).digest()
+
+
+def _guess_language_reference(text):
+    """The first, letter-by-letter version of guess_language: the fast one must agree with it."""
+    from pipeline.ingest import _KAZAKH
+
+    letters = [c for c in text[:20000] if c.isalpha()]
+    if not letters:
+        return "other"
+    cyrillic = [c for c in letters if "\u0400" <= c <= "\u04ff"]
+    if len(cyrillic) > 0.3 * len(letters):
+        return "kk" if sum(c in _KAZAKH for c in cyrillic) > 0.01 * len(cyrillic) else "ru"
+    latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
+    return "en" if latin > 0.7 * len(letters) else "other"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ 1.,-é中ыЖәҚ²½Ⅻ\u0483ſ\u00a0’") | st.characters(), max_size=80))
+def test_guess_language_agrees_with_the_letter_by_letter_reference(text):
+    from pipeline.ingest import guess_language
+
+    assert guess_language(text) == _guess_language_reference(text)
+
+
+def test_guess_language_agrees_on_every_corpus_article(corpus_articles):
+    from pipeline.ingest import guess_language
+
+    for article in corpus_articles:
+        assert guess_language(article.body) == _guess_language_reference(article.body), article.id
