@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .features import analyze, document
+from .features import ALONE, analyze, article_features, document
 
 __all__ = ["FORMAT_VERSION", "ModelError", "LinearModel"]
 
@@ -80,23 +80,27 @@ class LinearModel:
                    folder.resolve())
 
     def decision(self, docs: Sequence[str]) -> np.ndarray:
-        """Linear scores (n, labels) for analyzer documents, computed for the whole batch at once.
+        """Linear scores (n, labels) for analyzer documents, computed for the whole batch at once."""
+        return self._decision([analyze(doc) for doc in docs])
+
+    def _decision(self, feature_lists: Sequence[list[str]]) -> np.ndarray:
+        """Linear scores (n, labels) from each document's feature strings.
 
         Feature ids are gathered in Python (one dict lookup per feature); the TF-IDF weighting,
         the L2 normalisation and the dot products are numpy operations over the batch.  A
         batch of a few documents goes through plain Python instead (:meth:`_decision_small`),
         because numpy's fixed cost per call is larger than the arithmetic there.
         """
-        if len(docs) <= SMALL_BATCH:
-            return np.array([self._decision_small(doc) for doc in docs]).reshape(len(docs), len(self.labels))
+        if len(feature_lists) <= SMALL_BATCH:
+            return np.array([self._decision_small(feats) for feats in feature_lists]).reshape(len(feature_lists), len(self.labels))
         index = self.index
         rows: list[int] = []
         cols: list[int] = []
-        for i, doc in enumerate(docs):
-            ids = [j for j in map(index.get, analyze(doc)) if j is not None]
+        for i, feats in enumerate(feature_lists):
+            ids = [j for j in map(index.get, feats) if j is not None]
             cols.extend(ids)
             rows.extend([i] * len(ids))
-        n, n_features = len(docs), len(self.idf)
+        n, n_features = len(feature_lists), len(self.idf)
         out = np.tile(self.intercept, (n, 1))
         if not cols:
             return out
@@ -110,10 +114,10 @@ class LinearModel:
             out[:, k] += np.bincount(row, weights=values * self.coef[k, col], minlength=n)
         return out
 
-    def _decision_small(self, doc: str) -> list[float]:
-        """The same scores as :meth:`decision` for one document, in plain Python (equal to ~1e-15)."""
+    def _decision_small(self, feats: list[str]) -> list[float]:
+        """The same scores as :meth:`_decision` for one document, in plain Python (equal to ~1e-15)."""
         counts: dict[int, int] = {}
-        for j in map(self.index.get, analyze(doc)):
+        for j in map(self.index.get, feats):
             if j is not None:
                 counts[j] = counts.get(j, 0) + 1
         scores = list(self._intercept)
@@ -147,18 +151,31 @@ class LinearModel:
     def _intercept(self) -> list:
         return self.intercept.tolist()
 
-    def predict_proba(self, texts: Sequence[str], osce: Sequence[bool]) -> np.ndarray:
-        """Probabilities (n, labels), columns in :attr:`labels` order."""
-        docs = [document(t, o) for t, o in zip(texts, osce)]
-        if len(docs) <= SMALL_BATCH:
+    def predict_proba(self, texts: Sequence[str], osce: Sequence[bool], same_article: bool = False) -> np.ndarray:
+        """Probabilities (n, labels), columns in :attr:`labels` order.
+
+        ``same_article``: the texts are the sentences of one article, and each gets that
+        article's context (:func:`pipeline.features.article_context`); otherwise each is
+        scored on its own.
+        """
+        if same_article:
+            return self._probabilities(article_features(texts, osce))
+        return self._probabilities([analyze(document(t, o, ALONE)) for t, o in zip(texts, osce)])
+
+    def predict_documents(self, docs: Sequence[str]) -> np.ndarray:
+        """Probabilities (n, labels) for analyzer documents (:func:`pipeline.features.document`)."""
+        return self._probabilities([analyze(doc) for doc in docs])
+
+    def _probabilities(self, feature_lists: Sequence[list[str]]) -> np.ndarray:
+        if len(feature_lists) <= SMALL_BATCH:
             rows = []
-            for row in map(self._decision_small, docs):
+            for row in map(self._decision_small, feature_lists):
                 top = max(row)
                 exps = [math.exp(x - top) for x in row]
                 total = sum(exps)
                 rows.append([e / total for e in exps])
-            return np.array(rows).reshape(len(docs), len(self.labels))
-        scores = self.decision(docs)
+            return np.array(rows).reshape(len(feature_lists), len(self.labels))
+        scores = self._decision(feature_lists)
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)

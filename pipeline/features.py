@@ -12,13 +12,15 @@ without a second input to the vectorizer).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from .lexicon import FOLD_SPECIAL, families, literal_prefixes
+from .lexicon import COOPERATIVE_FAMILIES, CRITICAL_FAMILIES, FOLD_SPECIAL, families, literal_prefixes
 from .lexicon import VERSION as LEXICON_VERSION
 
-__all__ = ["VERSION", "document", "analyze", "SPEC"]
+__all__ = ["VERSION", "document", "article_documents", "article_context", "article_features", "cue_families", "analyze", "SPEC",
+           "ALONE"]
 
-VERSION = "features.v4"
+VERSION = "features.v5"
 SPEC = {
     "name": VERSION,
     "lexicon": LEXICON_VERSION,
@@ -27,9 +29,14 @@ SPEC = {
     "target": "t:osce or t:none from the document marker",
     "cues": "cue:<family> for each lexicon family (pipeline.lexicon) found, cue:<family>:neg when a negation word "
             "is among the 4 words before it, and ocue:<family> when the sentence concerns the OSCE",
+    "context": "from the article's other OSCE sentences: ctx:crit, ctx:coop or ctx:tie by whether more of them carry critical or "
+               "cooperative cue families (pipeline.lexicon), plus ctx:crit2 / ctx:coop2 when at least two do; a sentence scored "
+               "alone has ctx:tie",
 }
 
 _OSCE_MARK, _NONE_MARK = "\u2460", "\u2461"  # ① / ②: never in news text
+_CONTEXT_MARK = "\u2462"  # ③ separates a sentence from its article context
+ALONE = ("ctx:tie",)  # the context of a sentence scored on its own (no other sentences to lean on)
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # Each family is \b(?:...) with the literal prefixes its matches must start with, so a family
 # can only match where one of its prefixes begins a word.  Looking the text's word-start
@@ -85,13 +92,63 @@ _NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "hardl
                        "lacking", "absence", "unwilling", "unwillingness", "refused", "refuses", "failed", "fails"})
 
 
-def document(text: str, osce: bool) -> str:
-    """The analyzer's input for one sentence.
+def document(text: str, osce: bool, context: Sequence[str] = ()) -> str:
+    """The analyzer's input for one sentence: a target marker, the text, then its context features.
 
     >>> analyze(document("Not biased.", True))[:4]
     ['t:osce', 'w:not', 'w:biased', 'neg:biased']
+    >>> analyze(document("Not biased.", True, ALONE))[-1]
+    'ctx:tie'
     """
-    return (_OSCE_MARK if osce else _NONE_MARK) + text
+    doc = (_OSCE_MARK if osce else _NONE_MARK) + text.replace(_CONTEXT_MARK, " ")
+    return doc + _CONTEXT_MARK + " ".join(context) if context else doc
+
+
+def article_context(texts: Sequence[str], osce: Sequence[bool]) -> list[tuple[str, ...]]:
+    """The context features of each sentence of one article (see ``SPEC["context"]``).
+
+    Stance runs through an article: a sentence with no cue of its own ("This Monday was no
+    exception.") leans the way the article's other OSCE sentences do.
+
+    >>> article_context(["They thanked the OSCE.", "It was biased.", "It was one-sided and politicised.", "Prices rose."],
+    ...                 [True, True, True, False])
+    [('ctx:crit', 'ctx:crit2'), ('ctx:tie',), ('ctx:tie',), ('ctx:crit', 'ctx:crit2')]
+    """
+    return _contexts([cue_families(t) if o else frozenset() for t, o in zip(texts, osce)])
+
+
+def _contexts(found: Sequence[frozenset[str]]) -> list[tuple[str, ...]]:
+    coop = [not COOPERATIVE_FAMILIES.isdisjoint(f) for f in found]
+    crit = [not CRITICAL_FAMILIES.isdisjoint(f) for f in found]
+    n_coop, n_crit = sum(coop), sum(crit)
+    contexts = []
+    for own_coop, own_crit in zip(coop, crit):
+        others_coop, others_crit = n_coop - own_coop, n_crit - own_crit
+        feats = ["ctx:crit" if others_crit > others_coop else "ctx:coop" if others_coop > others_crit else "ctx:tie"]
+        if others_crit >= 2:
+            feats.append("ctx:crit2")
+        if others_coop >= 2:
+            feats.append("ctx:coop2")
+        contexts.append(tuple(feats))
+    return contexts
+
+
+def article_documents(texts: Sequence[str], osce: Sequence[bool]) -> list[str]:
+    """The analyzer's inputs for the sentences of one article, each with its article context."""
+    return [document(t, o, c) for t, o, c in zip(texts, osce, article_context(texts, osce))]
+
+
+def article_features(texts: Sequence[str], osce: Sequence[bool]) -> list[list[str]]:
+    """``[analyze(d) for d in article_documents(texts, osce)]`` with one cue search per sentence, not two.
+
+    The context is read off each sentence's own ``cue:`` features (tested equal on the corpus).
+    """
+    feats = [analyze(document(t, o)) for t, o in zip(texts, osce)]
+    found = [frozenset(f[4:] for f in fs if f.startswith("cue:") and f.count(":") == 1) if o else frozenset()
+             for fs, o in zip(feats, osce)]
+    for fs, context in zip(feats, _contexts(found)):
+        fs.extend(context)
+    return feats
 
 
 def analyze(doc: str) -> list[str]:
@@ -102,6 +159,7 @@ def analyze(doc: str) -> list[str]:
         feats, text = ["t:none"], doc[1:]
     else:
         feats, text = [], doc
+    text, _, context = text.partition(_CONTEXT_MARK)
     words = _TOKEN.findall(text.lower().replace("n't", " not"))
     countdown = 0
     for i, w in enumerate(words):
@@ -114,6 +172,8 @@ def analyze(doc: str) -> list[str]:
         if i:  # (word trigrams were dropped in features.v4: grouped CV was 0.004-0.005 higher without them at every C)
             feats.append("w:" + words[i - 1] + " " + w)
     feats.extend(cue_features(text, feats[:1] == ["t:osce"]))
+    if context:
+        feats.extend(context.split(" "))
     return feats
 
 
@@ -137,25 +197,40 @@ def cue_features(text: str, osce: bool, prefilter: bool = True) -> list[str]:
 
     The fast path lower-cases the text once, finds the word starts where a family's
     literal prefixes begin, and tries a case-sensitive copy of the family's pattern only
-    there (a family with no such word start is skipped).
-    ``prefilter=False`` searches every family's own pattern: the reference the fast path
-    is tested against.
+    there (a family with no such word start is skipped).  ``prefilter=False`` searches
+    every family's own pattern: the reference the fast path is tested against.
     """
-    if prefilter and FOLD_SPECIAL.isdisjoint(text):  # text with special case folds takes the slow path
-        low = text.lower()
-        starts: dict[int, list[int] | None] = dict.fromkeys(_ALWAYS_SEARCHED)  # None: search everywhere
-        for m in _PREFIX_RE.finditer(low):
-            for i in _FAMILIES_AFTER[m.group(1)]:
-                starts.setdefault(i, []).append(m.start())
-        searches = ((_CUE_FAMILIES[i][0], _first_match(_CUE_FAMILIES[i][2], low, starts[i])) for i in sorted(starts))
-    else:
-        searches = ((name, pattern.search(text)) for name, pattern, _, _ in _CUE_FAMILIES)
     feats = []
-    for name, match in searches:
-        if match:
-            feats.append("cue:" + name)
-            if osce:
-                feats.append("ocue:" + name)
-            if _NEGATED.search(text[max(0, match.start() - 40): match.start()]):
-                feats.append("cue:" + name + ":neg")
+    for name, negated in _cue_matches(text) if prefilter else _searched_matches(text):
+        feats.append("cue:" + name)
+        if osce:
+            feats.append("ocue:" + name)
+        if negated:
+            feats.append("cue:" + name + ":neg")
     return feats
+
+
+def cue_families(text: str) -> frozenset[str]:
+    """The names of the cue families found in ``text``."""
+    return frozenset(name for name, _ in _cue_matches(text))
+
+
+def _cue_matches(text: str) -> tuple[tuple[str, bool], ...]:
+    """``(family, negated)`` for each family found, in family order (the fast path of :func:`cue_features`)."""
+    if not FOLD_SPECIAL.isdisjoint(text):  # text with special case folds takes the reference path
+        return _searched_matches(text)
+    low = text.lower()
+    starts: dict[int, list[int] | None] = dict.fromkeys(_ALWAYS_SEARCHED)  # None: search everywhere
+    for m in _PREFIX_RE.finditer(low):
+        for i in _FAMILIES_AFTER[m.group(1)]:
+            starts.setdefault(i, []).append(m.start())
+    return _with_negation(text, ((_CUE_FAMILIES[i][0], _first_match(_CUE_FAMILIES[i][2], low, starts[i])) for i in sorted(starts)))
+
+
+def _searched_matches(text: str) -> tuple[tuple[str, bool], ...]:
+    return _with_negation(text, ((name, pattern.search(text)) for name, pattern, _, _ in _CUE_FAMILIES))
+
+
+def _with_negation(text: str, searches) -> tuple[tuple[str, bool], ...]:
+    return tuple((name, _NEGATED.search(text[max(0, match.start() - 40): match.start()]) is not None)
+                 for name, match in searches if match)

@@ -15,7 +15,8 @@ try:  # Python >= 3.11
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse
 
-__all__ = ["Lexicons", "DEFAULT_LEXICONS", "VERSION", "families", "literal_prefixes", "FOLD_SPECIAL"]
+__all__ = ["Lexicons", "DEFAULT_LEXICONS", "VERSION", "families", "literal_prefixes", "FOLD_SPECIAL", "COOPERATIVE_FAMILIES",
+           "CRITICAL_FAMILIES"]
 
 # Characters that re.IGNORECASE folds differently from str.lower() (or whose lower case is longer):
 # a substring prefilter on lower-cased text is exact only for text without them.
@@ -148,6 +149,13 @@ class Lexicons:
 
 
 DEFAULT_LEXICONS = Lexicons()
+
+# The direction each family usually points when it is about the OSCE; the rest (recommendations,
+# reporting, host_findings, deployment, election_praise, negation) carry no direction of their own.
+COOPERATIVE_FAMILIES = frozenset({"thanks", "praise", "welcome", "constructive", "partnership", "commitment", "strengthen", "implement",
+                                  "support", "invite"})
+CRITICAL_FAMILIES = frozenset({"bias", "objectivity_lack", "double_standards", "politicised", "unfounded", "interference", "rejection",
+                               "refusal", "threat", "distrust", "objectivity_demand", "demand_verb"})
 
 
 def families(lex: Lexicons = DEFAULT_LEXICONS) -> list[tuple[str, re.Pattern]]:

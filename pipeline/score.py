@@ -153,7 +153,7 @@ def score_article(article: Article, model: LinearModel, sentiment=None) -> Artic
     texts = [article.body[s:e] for s, e in spans]
     targets = detect(texts, article.title)
     osce = [t.concerns for t in targets]
-    probabilities = model.predict_proba(texts, osce) if texts else np.zeros((0, len(model.labels)))
+    probabilities = model.predict_proba(texts, osce, same_article=True) if texts else np.zeros((0, len(model.labels)))
     labels = model.labels
     sentences = tuple(
         SentenceScore(i, s, e, text, osce[i], labels[int(np.argmax(probabilities[i]))],

@@ -31,7 +31,7 @@ from sklearn.pipeline import Pipeline
 
 from . import __version__
 from .core import FORMAT_VERSION
-from .features import SPEC, analyze, document
+from .features import ALONE, SPEC, analyze, article_documents, document
 from .files import atomic_write, read_jsonl
 from .metrics import LABELS, MARKDOWN_HEADER, evaluate, markdown_row
 
@@ -51,12 +51,20 @@ def make_pipeline(C: float = 10.0, class_weight=None, min_df: int = 2) -> Pipeli
 
 
 def training_table(labels_path, sentences_path, gold: dict, splits: dict) -> dict:
-    """Documents, targets, weights, groups and split of every sentence."""
+    """Documents (with and without their article context), texts, targets, weights, groups and split of every sentence."""
     texts = {s["key"]: s["text"] for s in read_jsonl(sentences_path)}
     rows = list(read_jsonl(labels_path))
-    docs, y, weight, groups, split, gold_y, weak_y = [], [], [], [], [], [], []
-    for r in rows:
-        docs.append(document(texts[r["key"]], r["osce"]))
+    by_article: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_article.setdefault(r["article_id"], []).append(i)
+    doc_of = {}
+    for ids in by_article.values():
+        doc_of.update(zip(ids, article_documents([texts[rows[i]["key"]] for i in ids], [rows[i]["osce"] for i in ids])))
+    docs, alone, sentence_texts, y, weight, groups, split, gold_y, weak_y = [], [], [], [], [], [], [], [], []
+    for i, r in enumerate(rows):
+        docs.append(doc_of[i])
+        alone.append(document(texts[r["key"]], r["osce"], ALONE))
+        sentence_texts.append(texts[r["key"]])
         s = splits.get(r["article_id"], "unlabelled")
         g = gold.get(r["key"])
         gold_y.append(LABELS.index(g["label"]) if g else -1)
@@ -66,35 +74,47 @@ def training_table(labels_path, sentences_path, gold: dict, splits: dict) -> dic
         weight.append(1.0 if use_gold else WEAK_WEIGHT * r["confidence"])
         groups.append(r["article_id"])
         split.append(s)
-    return {"docs": docs, "y": np.array(y), "weight": np.array(weight), "groups": np.array(groups),
+    return {"docs": docs, "alone": alone, "texts": sentence_texts, "y": np.array(y), "weight": np.array(weight), "groups": np.array(groups),
             "split": np.array(split), "gold": np.array(gold_y), "weak": np.array(weak_y)}
 
 
 def fit_and_select(table: dict, grid=GRID, n_splits: int = 5, n_jobs: int = 2) -> tuple[Pipeline, dict, list[dict]]:
-    """Grouped cross-validation over ``grid`` on the training sentences; refit the best on all of them."""
+    """Grouped cross-validation over ``grid`` on the training sentences; refit the best on all of them.
+
+    Every training sentence enters twice: with its article context and alone (context
+    dropout), so the model weighs the sentence's own words and scores a sentence without an
+    article (``StanceScorer.predict``) as well as one inside it.  Folds are scored on the
+    sentences in context (``cv_macro_f1``) and alone (``cv_macro_f1_alone``).
+    """
     fit_mask = np.isin(table["split"], FIT_SPLITS)
     docs = [d for d, m in zip(table["docs"], fit_mask) if m]
+    alone = [d for d, m in zip(table["alone"], fit_mask) if m]
     y, w, groups = table["y"][fit_mask], table["weight"][fit_mask], table["groups"][fit_mask]
     scored = table["gold"][fit_mask] >= 0
     folds = list(GroupKFold(n_splits=n_splits).split(docs, y, groups))
 
+    def fit(params, rows):
+        # min_df counts documents, and each sentence is two of them: 4 keeps "in at least two sentences"
+        return make_pipeline(**params, min_df=4).fit([docs[i] for i in rows] + [alone[i] for i in rows], np.r_[y[rows], y[rows]],
+                                           clf__sample_weight=np.r_[w[rows], w[rows]])
+
     def fold_predictions(params, tr, te):
-        model = make_pipeline(**params).fit([docs[i] for i in tr], y[tr], clf__sample_weight=w[tr])
-        return model.predict([docs[i] for i in te])
+        model = fit(params, tr)
+        return model.predict([docs[i] for i in te]), model.predict([alone[i] for i in te])
 
     jobs = [(params, tr, te) for params in grid for tr, te in folds]
     predictions = Parallel(n_jobs=n_jobs)(delayed(fold_predictions)(*job) for job in jobs)
     results = []
     for g, params in enumerate(grid):
-        pred = np.full(len(docs), -1)
+        pred, pred_alone = np.full(len(docs), -1), np.full(len(docs), -1)
         for f, (_, te) in enumerate(folds):
-            pred[te] = predictions[g * len(folds) + f]
+            pred[te], pred_alone[te] = predictions[g * len(folds) + f]
         m = evaluate(y[scored], pred[scored])
-        results.append({**params, "cv_macro_f1": m["macro_f1"], "cv_f_avg": m["f_avg"]})
+        results.append({**params, "cv_macro_f1": m["macro_f1"], "cv_f_avg": m["f_avg"],
+                        "cv_macro_f1_alone": evaluate(y[scored], pred_alone[scored])["macro_f1"]})
     best = max(results, key=lambda r: (r["cv_macro_f1"], -r["C"]))
     params = {"C": best["C"], "class_weight": best["class_weight"]}
-    model = make_pipeline(**params).fit(docs, y, clf__sample_weight=w)
-    return model, params, results
+    return fit(params, np.arange(len(docs))), params, results
 
 
 def _npz_bytes(arrays: dict) -> bytes:
@@ -167,7 +187,7 @@ def run(labels_path, sentences_path, model_dir, report_dir, gold_dir=None) -> di
     y_test = table["gold"][test]
     train_gold = table["gold"][(table["split"] == "train") & (table["gold"] >= 0)]
     majority = int(np.bincount(train_gold, minlength=3).argmax())
-    texts_test = [d[1:] for d in test_docs]
+    texts_test = [t for t, m in zip(table["texts"], test) if m]
     results = {
         "majority class": evaluate(y_test, np.full(len(y_test), majority)),
         "VADER compound": evaluate(y_test, _vader_labels(texts_test)),
@@ -213,8 +233,10 @@ def run(labels_path, sentences_path, model_dir, report_dir, gold_dir=None) -> di
         *(f"| {k} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |" for k, v in clf["per_class"].items()), "",
         "### Confusion matrix (test; rows gold, columns predicted: cooperative, critical, neutral)", "", "```",
         *("  ".join(f"{v:4d}" for v in row) for row in clf["confusion"]), "```", "",
-        "### Cross-validation (5 folds grouped by article, scored on gold sentences)", "", "| C | class_weight | macro-F1 | F_avg |", "|---|---|---|---|",
-        *(f"| {r['C']} | {r['class_weight']} | {r['cv_macro_f1']:.3f} | {r['cv_f_avg']:.3f} |" for r in cv),
+        "### Cross-validation (5 folds grouped by article, scored on gold sentences)", "",
+        "Each sentence is scored in its article, as `make score` does; the last column scores it alone, as `StanceScorer.predict` does.", "",
+        "| C | class_weight | macro-F1 | F_avg | macro-F1 alone |", "|---|---|---|---|---|",
+        *(f"| {r['C']} | {r['class_weight']} | {r['cv_macro_f1']:.3f} | {r['cv_f_avg']:.3f} | {r['cv_macro_f1_alone']:.3f} |" for r in cv),
     ]
     with atomic_write(report_dir / "training.md") as fh:
         fh.write("\n".join(lines) + "\n")

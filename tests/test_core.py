@@ -8,7 +8,7 @@ import pytest
 
 from pipeline import paths
 from pipeline.core import LinearModel, ModelError
-from pipeline.features import document
+from pipeline.features import article_documents
 from pipeline.gold import load_gold
 from pipeline.label import contexts_for_article
 from pipeline.train import export_model, make_pipeline
@@ -22,17 +22,19 @@ def gold_docs():
     by_article = {}
     for g in gold.values():
         by_article.setdefault(g["article_id"], []).append(g)
-    docs, y = [], []
+    docs, y, articles = [], [], []
     for rows in by_article.values():
         ctx = contexts_for_article([r["text"] for r in rows])
-        docs += [document(r["text"], c.concerns) for r, c in zip(rows, ctx)]
+        texts, osce = [r["text"] for r in rows], [c.concerns for c in ctx]
+        docs += article_documents(texts, osce)
         y += [("cooperative", "critical", "neutral").index(r["label"]) for r in rows]
-    return docs, np.array(y)
+        articles.append((texts, osce))
+    return docs, np.array(y), articles
 
 
 @pytest.fixture(scope="module")
 def fitted(gold_docs, tmp_path_factory):
-    docs, y = gold_docs
+    docs, y, _ = gold_docs
     model = make_pipeline(C=1.0).fit(docs[::2], y[::2])
     folder = tmp_path_factory.mktemp("model")
     export_model(model, folder, {"params": {"C": 1.0}})
@@ -40,12 +42,11 @@ def fitted(gold_docs, tmp_path_factory):
 
 
 def test_core_matches_sklearn_on_the_whole_gold_set(gold_docs, fitted):
-    docs, _ = gold_docs
+    docs, _, articles = gold_docs
     model, core, _ = fitted
-    texts = [d[1:] for d in docs]
-    osce = [d[0] == document("", True) for d in docs]
-    diff = np.abs(core.predict_proba(texts, osce) - model.predict_proba(docs)).max()
-    assert diff <= 1e-9
+    by_article = np.vstack([core.predict_proba(texts, osce, same_article=True) for texts, osce in articles])
+    assert np.abs(by_article - model.predict_proba(docs)).max() <= 1e-9
+    assert np.abs(core.predict_documents(docs) - model.predict_proba(docs)).max() <= 1e-9
     assert len(docs) >= 1500
 
 
@@ -101,7 +102,6 @@ def test_small_batches_in_plain_python_equal_the_numpy_path(gold_docs):
     batch = model.decision(docs)  # more than SMALL_BATCH documents: numpy
     one_by_one = np.vstack([model.decision([d]) for d in docs])
     assert np.abs(batch - one_by_one).max() < 1e-12
-    texts, osce = [d[1:] for d in docs[:50]], [d[0] == "\u2460" for d in docs[:50]]
-    single = np.vstack([model.predict_proba([t], [o]) for t, o in zip(texts, osce)])
-    assert np.abs(single - model.predict_proba(texts, osce)).max() < 1e-12
+    single = np.vstack([model.predict_documents([d]) for d in docs[:50]])
+    assert np.abs(single - model.predict_documents(docs[:50])).max() < 1e-12
     assert model.decision([]).shape == (0, 3) and model.predict_proba([], []).shape == (0, 3)

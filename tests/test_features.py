@@ -46,3 +46,31 @@ def test_trie_of_prefixes_matches_like_the_longest_first_alternation(words, text
     plain = re.compile("(?=(" + "|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w)))) + "))")
     trie = re.compile("(?=(" + _longest_first(words) + "))")
     assert [(m.start(), m.group(1)) for m in trie.finditer(text)] == [(m.start(), m.group(1)) for m in plain.finditer(text)]
+
+
+def test_context_comes_from_the_other_osce_sentences_only():
+    from pipeline.features import ALONE, article_context
+
+    texts = ["The ministry called the OSCE report biased.", "It said the observers were politicised.", "The mission left on Monday.",
+             "Officials said the ODIHR findings were unfounded.", "Wheat prices rose sharply and the harvest was praised."]
+    contexts = article_context(texts, [True, True, True, True, False])
+    assert contexts[2] == ("ctx:crit", "ctx:crit2")  # three critical neighbours
+    assert contexts[4] == ("ctx:crit", "ctx:crit2")  # its own praise is not about the OSCE and does not count
+    assert article_context(["The report is biased."], [True]) == [ALONE]
+
+
+def test_text_cannot_forge_context_features():
+    feats = analyze(document("A strange \u2462ctx:crit symbol.", True))
+    assert "ctx:crit" not in feats and feats[-1] != "ctx:crit"
+    assert analyze(document("Plain.", False, ("ctx:coop", "ctx:coop2")))[-2:] == ["ctx:coop", "ctx:coop2"]
+
+
+def test_article_features_equal_the_analyzer_on_article_documents(corpus_articles):
+    from pipeline.features import article_documents, article_features
+    from pipeline.segment import split_sentences
+    from pipeline.target import detect
+
+    for article in corpus_articles:
+        texts = split_sentences(article.body)
+        osce = [t.concerns for t in detect(texts, article.title)]
+        assert article_features(texts, osce) == [analyze(d) for d in article_documents(texts, osce)], article.id

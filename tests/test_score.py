@@ -42,11 +42,11 @@ def test_seed_003_is_critical_and_the_others_cooperative(seed_scores):
 
 # Fixed output of the shipped model on the seeds: regenerate deliberately after `make train`.
 PINNED = {
-    "000": (10, 0.301, "cooperative"),
-    "001": (7, 0.324, "cooperative"),
-    "002": (13, 0.291, "cooperative"),
-    "003": (6, -0.569, "critical"),
-    "004": (10, 0.574, "cooperative"),
+    "000": (10, 0.355, "cooperative"),
+    "001": (7, 0.340, "cooperative"),
+    "002": (13, 0.339, "cooperative"),
+    "003": (6, -0.588, "critical"),
+    "004": (10, 0.616, "cooperative"),
 }
 
 
@@ -73,3 +73,16 @@ def test_bootstrap_interval_is_numpys_percentile_bit_for_bit():
         values = np.sort(rng.normal(size=n))
         for q in (0.0, 2.5, 50.0, 97.5, 100.0):
             assert _percentile(values, q) == float(np.percentile(values, q)), (n, q)
+
+
+def test_a_sentence_without_cues_leans_the_way_its_article_does():
+
+    scorer = StanceScorer.load()
+    plain = "The OSCE mission presented its report in Vienna on Monday."
+    critical = ("The ministry said the OSCE report was biased and politically motivated.\n\n" + plain +
+                "\n\nOfficials called the ODIHR findings unfounded and one-sided.")
+    cooperative = ("The minister thanked the OSCE mission for its professional work.\n\n" + plain +
+                   "\n\nOfficials welcomed the ODIHR recommendations and pledged to implement them.")
+    p_crit = scorer.score_article(critical, sentiment=False).sentences[1].probabilities
+    p_coop = scorer.score_article(cooperative, sentiment=False).sentences[1].probabilities
+    assert p_crit["critical"] > p_coop["critical"] and p_coop["cooperative"] > p_crit["cooperative"]

@@ -19,7 +19,7 @@ from sklearn.pipeline import Pipeline
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from pipeline import StanceScorer, paths
-from pipeline.features import analyze, document
+from pipeline.features import ALONE, analyze, article_documents, document
 from pipeline.ingest import iter_article_files, parse_article, read_article
 from pipeline.score import aggregate
 from pipeline.target import detect
@@ -78,7 +78,7 @@ def article_files(tmp_path_factory, seed_texts):
 def _sklearn_score(pipe, article):
     texts = split_sentences(article.body)
     osce = [t.concerns for t in detect(texts, article.title)]
-    p = pipe.predict_proba([document(t, o) for t, o in zip(texts, osce)]) if texts else np.zeros((0, 3))
+    p = pipe.predict_proba(article_documents(texts, osce)) if texts else np.zeros((0, 3))
     return aggregate(p, osce, ("cooperative", "critical", "neutral"))
 
 
@@ -100,7 +100,7 @@ def test_sentence_core(benchmark, scorer):
 
 @pytest.mark.benchmark(group="1 one sentence")
 def test_sentence_sklearn_per_call(benchmark, scorer, sklearn_pipeline):
-    p = benchmark(lambda: sklearn_pipeline.predict_proba([document(SENTENCE, detect([SENTENCE])[0].concerns)]))
+    p = benchmark(lambda: sklearn_pipeline.predict_proba([document(SENTENCE, detect([SENTENCE])[0].concerns, ALONE)]))
     assert np.abs(p - scorer.predict_proba([SENTENCE])).max() < 1e-9
 
 
@@ -157,14 +157,14 @@ def test_batch_core(benchmark, scorer, sentences):
 @pytest.mark.benchmark(group="3 sentences, batch")
 def test_batch_sklearn(benchmark, scorer, sklearn_pipeline, sentences):
     # the same work as the core: target detection per sentence, then the model
-    p = benchmark.pedantic(lambda: sklearn_pipeline.predict_proba([document(s, detect([s])[0].concerns) for s in sentences]),
+    p = benchmark.pedantic(lambda: sklearn_pipeline.predict_proba([document(s, detect([s])[0].concerns, ALONE) for s in sentences]),
                            rounds=ROUNDS, iterations=1)
     assert np.abs(p - scorer.predict_proba(sentences)).max() < 1e-9
 
 
 @pytest.mark.benchmark(group="3 sentences, batch")
 def test_batch_sklearn_per_call(benchmark, sklearn_pipeline, sentences):
-    out = benchmark.pedantic(lambda: [sklearn_pipeline.predict_proba([document(s, detect([s])[0].concerns)]) for s in sentences],
+    out = benchmark.pedantic(lambda: [sklearn_pipeline.predict_proba([document(s, detect([s])[0].concerns, ALONE)]) for s in sentences],
                              rounds=1, iterations=1)
     assert len(out) == N_SENTENCES
 
