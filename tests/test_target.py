@@ -79,3 +79,47 @@ def test_contextual_prefilter_never_hides_a_mention(corpus_sentences):
 
 def test_other_observers_are_skipped_even_after_another_contextual_mention():
     assert kinds("The report of the CIS observers praised the vote.", context=True) == [("The report", "contextual")]
+
+
+def test_the_relaxed_scan_finds_exactly_the_contextual_matches(corpus_sentences):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pipeline.target import _CONTEXTUAL, contextual_matches
+
+    def spans(matches):
+        return [(m.span(), m.group()) for m in matches]
+
+    for s in corpus_sentences:
+        assert spans(contextual_matches(s.text)) == spans(_CONTEXTUAL.finditer(s.text)), s.text
+
+    words = ["the", "The", "Office", "office", "of", "President", "president", "Group", "group", "head", "Estonian", "estonian",
+             "mission", "observers", "its", "final", "report", "Chair", "ſecretary", "General", "K", "İ", "Vienna-based", "in",
+             "Warsaw", "’s", " ", ",", "x", "monitors", "co-chairs"]
+
+    @given(st.lists(st.sampled_from(words), max_size=14).map(" ".join) | st.text(max_size=40))
+    @settings(max_examples=400, deadline=None)
+    def scan_is_exact(text):
+        assert spans(contextual_matches(text)) == spans(_CONTEXTUAL.finditer(text))
+
+    scan_is_exact()
+
+
+def test_the_people_prefilter_skips_only_patterns_that_cannot_match(corpus_sentences):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pipeline.target import _osce_people
+
+    for s in corpus_sentences:
+        assert _osce_people(s.text) == _osce_people(s.text, prefilter=False), s.text
+
+    words = ["Jane", "Roe", "Ann", "Linde", ",", "who", "led", "the", "OSCE", "ODIHR", "mission", "Head", "HEAD", "of", "Deputy",
+             "Chairperson-in-Office", "Swedish", "Foreign", "Minister", "said", "ſpokesperson", "Special", "Representative", "Mr."]
+
+    @given(st.lists(st.sampled_from(words), max_size=16).map(" ".join))
+    @settings(max_examples=400, deadline=None)
+    def prefilter_is_exact(text):
+        assert _osce_people(text) == _osce_people(text, prefilter=False)
+
+    prefilter_is_exact()
