@@ -155,10 +155,10 @@ def score_article(article: Article, model: LinearModel, sentiment=None) -> Artic
     osce = [t.concerns for t in targets]
     probabilities = model.predict_proba(texts, osce, same_article=True) if texts else np.zeros((0, len(model.labels)))
     labels = model.labels
+    best = probabilities.argmax(axis=1).tolist()
     sentences = tuple(
-        SentenceScore(i, s, e, text, osce[i], labels[int(np.argmax(probabilities[i]))],
-                      {name: round(float(probabilities[i, k]), 6) for k, name in enumerate(labels)})
-        for i, ((s, e), text) in enumerate(zip(spans, texts))
+        SentenceScore(i, s, e, text, osce[i], labels[best[i]], {name: round(p, 6) for name, p in zip(labels, row)})
+        for i, ((s, e), text, row) in enumerate(zip(spans, texts, probabilities.tolist()))  # Python floats: no numpy scalars
     )
     summary = aggregate(probabilities, osce, labels)
     tone = None if sentiment is None else (round(float(np.mean([sentiment(t) for t in texts])), 6) if texts else 0.0)
