@@ -5,8 +5,10 @@ calls the same function and looks the strings up in the exported vocabulary, so 
 fast path cannot drift from the trained model.
 
 A *document* is the sentence text behind a one-character marker that says whether
-target detection found the OSCE in it (the marker makes the feature target-aware
-without a second input to the vectorizer).
+target detection found the OSCE in it, followed by the sentence's article context after
+another marker (the markers make the features target- and context-aware without a second
+input to the vectorizer).  ``core`` builds an article's features with
+:func:`article_features`, which is tested equal to analyzing :func:`article_documents`.
 """
 
 from __future__ import annotations
