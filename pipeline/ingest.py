@@ -315,7 +315,8 @@ _AGENCY = (
     r"(?:\([A-Z][\w .&/-]{0,24}\)|/[A-Z][^/\n]{1,30}/|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[ -][A-Z]{2,})?|Trend|Kazinform|Interfax|Xinhua)"
 )
 _DATE_BIT = rf"(?:\d{{1,2}}\s+(?i:{_MONTH})(?:\s+\d{{4}})?|(?i:{_MONTH})\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{4}})"
-_COUNTRY = rf"(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?=,\s*{_DATE_BIT}))"  # only before a date: "BAKU, Azerbaijan, October 20"
+_COUNTRY_NAME = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?"
+_COUNTRY = rf"(?:,\s*{_COUNTRY_NAME}(?=,\s*{_DATE_BIT}))"  # only before a date: "BAKU, Azerbaijan, October 20"
 _DATELINE = re.compile(
     rf"^(?P<dateline>(?:{_CITY}{_COUNTRY}?(?:[.,]\s*(?:{_DATE_BIT}[.,]?\s*(?:{_AGENCY})?|{_AGENCY})|\s+\([A-Z][\w .&/-]{{0,24}}\))"
     rf"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?,\s*{_DATE_BIT}[.,]?\s*(?:{_AGENCY})?"
@@ -354,7 +355,7 @@ def _agency_of(dateline: str | None) -> str | None:
     return _DATE_BIT_RE.sub("", rest).strip(" .,/-–—") or None
 
 
-_COUNTRY_BEFORE_DATE = re.compile(rf"^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,\s*(?={_DATE_BIT})")  # _COUNTRY without its comma
+_COUNTRY_BEFORE_DATE = re.compile(rf"^{_COUNTRY_NAME},\s*(?={_DATE_BIT})")
 _DATE_BIT_RE = re.compile(_DATE_BIT)
 
 
