@@ -19,7 +19,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from build_gold import PRIORITY, fold
+from build_gold import PRIORITY, drafts_of
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "data/gold"
@@ -43,8 +43,7 @@ def main(writers: list[str], reader_dir: Path, adjudications: dict, write: bool)
             by_article[d["article_id"]].append({**d, "n": n, "second": r["label"]})
         for article_id, ds in by_article.items():
             for s in sentences[article_id]:
-                st = fold(s["text"])
-                hits = [d for d in ds if fold(d["text"]) == st] or [d for d in ds if st in fold(d["text"]) or fold(d["text"]) in st]
+                hits = drafts_of(s["text"], ds)
                 if not hits:
                     continue  # boilerplate the writer did not label; build_gold.py lists it
                 first = max((d["label"] for d in hits), key=PRIORITY.get)

@@ -20,6 +20,12 @@ def fold(text):
     return " ".join(text.replace("\u00a0", " ").split())
 
 
+def drafts_of(sentence_text: str, drafts: list[dict]) -> list[dict]:
+    """The draft sentences a tokenised sentence takes its label from: the equal one, else those containing it or inside it."""
+    st = fold(sentence_text)
+    return [d for d in drafts if fold(d["text"]) == st] or [d for d in drafts if st in fold(d["text"]) or fold(d["text"]) in st]
+
+
 def main():
     sentences = defaultdict(list)
     for line in open(ROOT / "data/interim/sentences.jsonl", encoding="utf-8"):
@@ -38,8 +44,7 @@ def main():
             print(f"no such article: {article_id}", file=sys.stderr)
             continue
         for s in sentences[article_id]:
-            st = fold(s["text"])
-            hits = [d for d in ds if fold(d["text"]) == st] or [d for d in ds if st in fold(d["text"]) or fold(d["text"]) in st]
+            hits = drafts_of(s["text"], ds)
             if not hits:
                 missing += 1
                 print(f"unlabelled: {article_id} #{s['sent_idx']}: {s['text'][:80]}", file=sys.stderr)
