@@ -22,7 +22,7 @@ from . import paths
 from .core import LinearModel
 from .ingest import MAX_BYTES, Article, InputError, iter_article_files, iter_jsonl_articles, parse_article, read_article
 from .score import ArticleScore, score_article
-from .target import detect
+from .target import concerns_alone
 
 __all__ = ["StanceScorer", "DEFAULT_MODEL"]
 
@@ -59,7 +59,7 @@ class StanceScorer:
         >>> StanceScorer.load().predict_proba(["Wheat prices rose."]).shape
         (1, 3)
         """
-        osce = [detect([s])[0].concerns for s in sentences]
+        osce = [concerns_alone(s) for s in sentences]
         return self.model.predict_proba(list(sentences), osce)
 
     def predict(self, sentences: Sequence[str]) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,41 +116,40 @@ class LinearModel:
         return out
 
     def _decision_small(self, feats: list[str]) -> list[float]:
-        """The same scores as :meth:`_decision` for one document, in plain Python (equal to ~1e-15)."""
-        counts: dict[int, int] = {}
-        for j in map(self.index.get, feats):
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        scores = list(self._intercept)
-        if not counts:
-            return scores
-        idf, columns = self._idf, self._columns
-        values = {j: (1.0 + math.log(c)) * idf[j] for j, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in values.values()))
-        for j, v in values.items():
-            v /= norm
-            for k, w in enumerate(columns[j]):
-                scores[k] += v * w
-        return scores
+        """The same scores as :meth:`_decision` for one document, in plain Python (equal to ~1e-15).
+
+        With ``x_j = (1 + log count_j) * idf_j`` and ``n = ||x||``, score ``k`` is
+        ``intercept_k + sum_j x_j coef_kj / n``.  Most features occur once (``1 + log 1 = 1``),
+        so the sums run over the distinct ids in C (``sum(map(...))``) with the precomputed
+        products ``idf_j coef_kj`` and ``idf_j**2``, and only repeated features are corrected
+        in a Python loop.
+        """
+        ids = [j for j in map(self.index.get, feats) if j is not None]
+        intercept, idf_squared, weighted = self._tables
+        if not ids:
+            return list(intercept)
+        counts = Counter(ids)
+        distinct = list(counts)
+        squares = sum(map(idf_squared.__getitem__, distinct))
+        sums = [sum(map(w.__getitem__, distinct)) for w in weighted]
+        if len(distinct) < len(ids):
+            for j, c in counts.items():
+                if c > 1:
+                    extra = math.log(c)  # (1 + log c) - 1
+                    squares += ((1.0 + extra) ** 2 - 1.0) * idf_squared[j]
+                    for k, w in enumerate(weighted):
+                        sums[k] += extra * w[j]
+        norm = math.sqrt(squares)
+        return [b + t / norm for b, t in zip(intercept, sums)]
 
     @property
-    def _columns(self) -> list:
-        # Python floats per feature, built on first use: indexing numpy arrays one element at a time is slow.
-        cached = self.__dict__.get("_columns_cache")
+    def _tables(self) -> tuple[list, list, list]:
+        # Python floats, built on first use: indexing numpy arrays one element at a time is slow.
+        cached = self.__dict__.get("_tables_cache")
         if cached is None:
-            cached = self.coef.T.tolist()
-            object.__setattr__(self, "_columns_cache", cached)
-            object.__setattr__(self, "_idf_list", self.idf.tolist())
+            cached = (self.intercept.tolist(), (self.idf * self.idf).tolist(), [(self.idf * row).tolist() for row in self.coef])
+            object.__setattr__(self, "_tables_cache", cached)
         return cached
-
-    @property
-    def _idf(self) -> list:
-        self._columns  # noqa: B018  (builds both caches)
-        return self.__dict__["_idf_list"]
-
-    @property
-    def _intercept(self) -> list:
-        return self.intercept.tolist()
 
     def predict_proba(self, texts: Sequence[str], osce: Sequence[bool], same_article: bool = False) -> np.ndarray:
         """Probabilities (n, labels), columns in :attr:`labels` order.

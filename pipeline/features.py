@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .lexicon import COOPERATIVE_FAMILIES, CRITICAL_FAMILIES, FOLD_SPECIAL, families, literal_prefixes
+from .lexicon import COOPERATIVE_FAMILIES, CRITICAL_FAMILIES, families, has_special_folds, literal_prefixes
 from .lexicon import VERSION as LEXICON_VERSION
 
 __all__ = ["VERSION", "document", "article_documents", "article_context", "article_features", "cue_families", "analyze", "SPEC",
@@ -90,6 +90,9 @@ _FAMILIES_AFTER = {
 }
 _ALWAYS_SEARCHED = frozenset(i for i, (*_, prefixes) in enumerate(_CUE_FAMILIES) if prefixes is None)
 _NEGATED = re.compile(r"\b(?:not|no|never|without|nor|neither|hardly|cannot|lack\w*|absence|far from|nobody)\W+(?:\w+\W+){0,3}$", re.I)
+# Lower case, every word of _NEGATED contains one of these ("cannot" and "nobody" contain "no"); a lookahead finds
+# overlapping starts too.  (Valid on lower-cased text without FOLD_SPECIAL characters, as the fast path requires.)
+_NEGATOR_START = re.compile(r"(?=no|never|without|neither|hardly|lack|absence|far from)")
 _NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "hardly", "cannot", "nobody", "none", "lack", "lacks",
                        "lacking", "absence", "unwilling", "unwillingness", "refused", "refuses", "failed", "fails"})
 
@@ -231,14 +234,21 @@ def cue_families(text: str) -> frozenset[str]:
 
 def _cue_matches(text: str) -> tuple[tuple[str, bool], ...]:
     """``(family, negated)`` for each family found, in family order (the fast path of :func:`cue_features`)."""
-    if not FOLD_SPECIAL.isdisjoint(text):  # text with special case folds takes the reference path
+    if has_special_folds(text):  # text with special case folds takes the reference path
         return _searched_matches(text)
     low = text.lower()
     starts: dict[int, list[int] | None] = dict.fromkeys(_ALWAYS_SEARCHED)  # None: search everywhere
     for m in _PREFIX_RE.finditer(low):
         for i in _FAMILIES_AFTER[m.group(1)]:
             starts.setdefault(i, []).append(m.start())
-    return _with_negation(text, ((_CUE_FAMILIES[i][0], _first_match(_CUE_FAMILIES[i][2], low, starts[i])) for i in sorted(starts)))
+    found = [(_CUE_FAMILIES[i][0], match) for i in sorted(starts) if (match := _first_match(_CUE_FAMILIES[i][2], low, starts[i]))]
+    if not found:
+        return ()
+    # _NEGATED can only match in a window that holds one of its words: where none starts in
+    # the 40 characters before a cue, the cue is not negated and the window search is skipped.
+    negator_starts = [m.start() for m in _NEGATOR_START.finditer(low)]
+    return tuple((name, any(match.start() - 40 <= p < match.start() for p in negator_starts) and _negated_before(text, match.start()))
+                 for name, match in found)
 
 
 def _searched_matches(text: str) -> tuple[tuple[str, bool], ...]:
@@ -246,5 +256,9 @@ def _searched_matches(text: str) -> tuple[tuple[str, bool], ...]:
 
 
 def _with_negation(text: str, searches) -> tuple[tuple[str, bool], ...]:
-    return tuple((name, _NEGATED.search(text[max(0, match.start() - 40): match.start()]) is not None)
-                 for name, match in searches if match)
+    return tuple((name, _negated_before(text, match.start())) for name, match in searches if match)
+
+
+def _negated_before(text: str, start: int) -> bool:
+    """Whether a negation word is among the 4 words before ``start`` (searched in the 40 characters before it)."""
+    return _NEGATED.search(text[max(0, start - 40): start]) is not None

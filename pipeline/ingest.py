@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
+from itertools import islice
 from datetime import date as _date
 from pathlib import Path
 
@@ -225,6 +226,11 @@ def _words(line: str) -> list[str]:
     return _WORD.findall(line)
 
 
+def _count_words(line: str, cap: int) -> int:
+    """``min(len(_words(line)), cap)``: stops reading after ``cap`` words (a paragraph line need not be read to its end)."""
+    return sum(1 for _ in islice(_WORD.finditer(line), cap))
+
+
 def _is_menu(line: str, words: list[str] | None = None) -> bool:
     """Short lines of navigation words, language switchers, or breadcrumbs (``words``: ``_words(line)`` if known)."""
     stripped = _BULLET.sub("", line).strip()
@@ -243,8 +249,13 @@ def _is_menu(line: str, words: list[str] | None = None) -> bool:
     return False
 
 
-def line_kind(line: str) -> str | None:
+def line_kind(line: str, prefilter: bool = True) -> str | None:
     """Name the boilerplate rule a line matches, or ``None`` for a content line.
+
+    Most lines are prose, and the fast path proves cheaply that a rule cannot match before
+    running it: a rule that searches the whole line needs a word or character only it can
+    match, and the word-count rules need a short line, which the first 13 words rule out.
+    ``prefilter=False`` runs every rule in full: the reference the fast path is tested against.
 
     >>> line_kind("usd/kzt 462.01 eur/kzt 474.44")
     'rates'
@@ -258,12 +269,33 @@ def line_kind(line: str) -> str | None:
         return "blank"
     if _TIMESTAMP.match(text):
         return "timestamp"
-    if _CREDIT.search(text):
+    if not prefilter:
+        return _line_rules(text, _words(text))
+    low = text.lower()
+    # _CREDIT matches at the start or holds "all rights reserved" (any case; "ſ" folds to "s", so non-ASCII text
+    # is searched in full); _RATES holds a "/" or "rate" (no special case folds for these letters).
+    if _CREDIT.match(text) or ("all rights reserved" in low or not text.isascii()) and _CREDIT.search(text):
         return "credit"
-    if _RATES.search(text):
+    if ("/" in text or "rate" in low) and _RATES.search(text):
         return "rates"
-    words = _words(text)
-    if len(words) <= 6 and _WEATHER.search(text):  # the length first: it rules out prose lines without a search
+    head = [m.group() for m in islice(_WORD.finditer(text), _LONG_LINE)]
+    if len(head) == _LONG_LINE and any(len(w) > 3 for w in head):
+        # A long line with a word of four letters or more: no word-count rule and no menu rule can match.
+        return _line_rules(text, None, checked=True)
+    return _line_rules(text, head if len(head) < _LONG_LINE else _words(text), checked=True)
+
+
+_LONG_LINE = 13  # words: every word-count rule of line_kind and _is_menu needs at most 12
+
+
+def _line_rules(text: str, words: list[str] | None, checked: bool = False) -> str | None:
+    """The rules of :func:`line_kind` after the timestamp (``words`` None: a long line; ``checked``: credit and rates done)."""
+    if not checked:
+        if _CREDIT.search(text):
+            return "credit"
+        if _RATES.search(text):
+            return "rates"
+    if words is not None and len(words) <= 6 and _WEATHER.search(text):  # the length first: it rules out prose lines without a search
         return "weather"
     if _PHONE.match(text):
         return "phone"
@@ -271,16 +303,16 @@ def line_kind(line: str) -> str | None:
         return "list-heading"
     if _NOTICE.match(text):
         return "notice"
-    if _SOCIAL.match(text) and len(words) <= 8:
+    if words is not None and _SOCIAL.match(text) and len(words) <= 8:
         return "social"
-    if _is_menu(text, words):
+    if words is not None and _is_menu(text, words):
         return "menu"
     return None
 
 
 def _is_prose(line: str) -> bool:
     """A content line that reads as running text: ends like a sentence, has some length."""
-    return bool(_TERMINAL.search(line)) and len(_words(line)) >= 6
+    return bool(_TERMINAL.search(line)) and _count_words(line, 6) >= 6
 
 
 def _is_headline(line: str) -> bool:
@@ -442,9 +474,9 @@ def parse_article(text: str, article_id: str, source: str | None = None) -> Arti
             if kind == "credit" and ln.lower().startswith("source") and outlet is None:
                 outlet = ln.split(":", 1)[1].strip() or None
             continue
-        if in_list and not (_is_prose(ln) and len(_words(ln)) >= 25):
+        if in_list and not (_is_prose(ln) and _count_words(ln, 25) >= 25):
             continue
-        if body_lines and not _is_prose(ln) and len(_words(ln)) < 20:
+        if body_lines and not _is_prose(ln) and _count_words(ln, 20) < 20:
             continue  # a tags line or a stray headline after the text began
         in_list = False
         body_lines.append(ln)
@@ -463,7 +495,7 @@ def parse_article(text: str, article_id: str, source: str | None = None) -> Arti
         warnings.append("no title found")
     if body and not _TERMINAL.search(body) and not any(_TERMINAL.search(ln) for ln in body_lines):
         warnings.append("no sentence-ending punctuation; each line is taken as a sentence")
-    n_words = len(_words(body))
+    n_words = _count_words(body, 20)
     if 0 < n_words < 20:
         warnings.append(f"very short article ({n_words} words)")
     language = guess_language(body)

@@ -15,12 +15,18 @@ try:  # Python >= 3.11
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse
 
-__all__ = ["Lexicons", "DEFAULT_LEXICONS", "VERSION", "families", "literal_prefixes", "FOLD_SPECIAL", "COOPERATIVE_FAMILIES",
+__all__ = ["Lexicons", "DEFAULT_LEXICONS", "VERSION", "families", "literal_prefixes", "FOLD_SPECIAL", "has_special_folds", "COOPERATIVE_FAMILIES",
            "CRITICAL_FAMILIES"]
 
 # Characters that re.IGNORECASE folds differently from str.lower() (or whose lower case is longer):
 # a substring prefilter on lower-cased text is exact only for text without them.
 FOLD_SPECIAL = frozenset("\u017f\u0131\u0130\u212a\u1e9e\ufb05\ufb06\u0390\u03b0")  # ſ ı İ K(elvin) ẞ ﬅ ﬆ ΐ ΰ
+_FOLD_SPECIAL_CHAR = re.compile("[" + "".join(sorted(FOLD_SPECIAL)) + "]")
+
+
+def has_special_folds(text: str) -> bool:
+    """Whether ``text`` holds a :data:`FOLD_SPECIAL` character (ASCII text never does: answered without a scan)."""
+    return not text.isascii() and _FOLD_SPECIAL_CHAR.search(text) is not None
 
 VERSION = "lexicon.v1"
 

@@ -21,9 +21,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .lexicon import FOLD_SPECIAL
+from .lexicon import has_special_folds
 
-__all__ = ["Mention", "SentenceTarget", "find_mentions", "detect", "VERSION"]
+__all__ = ["Mention", "SentenceTarget", "find_mentions", "detect", "concerns_alone", "VERSION"]
 
 VERSION = "target.v2"
 
@@ -74,7 +74,7 @@ if "(?-i" in _CONTEXTUAL_RELAXED.pattern or "(?!" in _CONTEXTUAL_RELAXED.pattern
 
 def contextual_matches(text: str) -> list[re.Match]:
     """``list(_CONTEXTUAL.finditer(text))``, found by scanning lower-cased text with the relaxed pattern."""
-    if not FOLD_SPECIAL.isdisjoint(text):  # text with special case folds: the plain scan
+    if has_special_folds(text):  # text with special case folds: the plain scan
         return list(_CONTEXTUAL.finditer(text))
     low, found, candidate = text.lower(), [], 0
     while (c := _CONTEXTUAL_RELAXED.search(low, candidate)) is not None:
@@ -89,7 +89,7 @@ def contextual_matches(text: str) -> list[re.Match]:
 
 def may_have_contextual(text: str) -> bool:
     """False only if no contextual mention can occur in ``text`` (a cheap, exact prefilter)."""
-    return not FOLD_SPECIAL.isdisjoint(text) or _CONTEXTUAL_ANCHORS.search(text.lower()) is not None
+    return has_special_folds(text) or _CONTEXTUAL_ANCHORS.search(text.lower()) is not None
 
 
 # Observer groups that are not the OSCE: a sentence naming one of them (and no OSCE body)
@@ -98,6 +98,14 @@ _OTHER_OBSERVERS = re.compile(
     r"\bCIS\b|\bSCO\b|Commonwealth\s+of\s+Independent\s+States|Shanghai\s+Cooperation|Turkic|\bPACE\b|Council\s+of\s+Europe"
     r"|European\s+Parliament|\bNGOs?\b|Golos|domestic\s+observers|citizen\s+observers|party\s+observers|local\s+observers",
 )
+# Every alternative of _OTHER_OBSERVERS contains one of these (it is case-sensitive): without one, no search.
+_OTHER_OBSERVER_WORDS = ("CIS", "SCO", "Commonwealth", "Shanghai", "Turkic", "PACE", "Council", "European", "NGO", "Golos", "domestic",
+                         "citizen", "party", "local")
+
+
+def names_other_observers(text: str) -> bool:
+    """Whether ``text`` names an observer group that is not the OSCE (CIS, SCO, PACE, NGOs, domestic observers, ...)."""
+    return any(word in text for word in _OTHER_OBSERVER_WORDS) and _OTHER_OBSERVERS.search(text) is not None
 _TITLE = r"(?:Mr|Ms|Mrs|Dr|Amb|Prof)"
 _NAME_WORD = rf"(?!{_TITLE}\b)[A-Z][\w'’]+(?:-[A-Z]?[\w'’]+)*"
 _NAME = rf"(?:{_TITLE}\.\s+)?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})"
@@ -115,8 +123,15 @@ _PERSON_PATTERNS = (
     # "the OSCE Chairperson-in-Office, Swedish Foreign Minister Ann Linde, ..."
     re.compile(rf"\b(?:{_OSCE_WORD}|Chair(?:person|man|woman)-in-Office)\b[^.;:,]{{0,60}}?,\s+(?:[A-Z][\w-]*\s+){{0,4}}?{_NAME}{_NAME_END}"),
 )
-# Every alternative of _ROLE contains one of these (matched the same case-insensitive way).
-_ROLE_ANCHOR = re.compile(r"head|director|chair|secretary|ordinator|special|ambassador|spokes|commissioner", re.I)
+# Every alternative of _ROLE contains one of these, in any case; the search runs on lower-cased text
+# (case-insensitive scanning is five times slower), or case-insensitively where case folds are special.
+_ROLE_ANCHOR = re.compile(r"head|director|chair|secretary|ordinator|special|ambassador|spokes|commissioner")
+_ROLE_ANCHOR_ANY_CASE = re.compile(_ROLE_ANCHOR.pattern, re.I)
+# What follows the name in the first pattern, and the comma and two capitalised words (an optional title
+# word, then the name) that the third pattern needs.  Both start with a literal comma, which the regex
+# engine finds by a fast scan; the patterns themselves are tried at every position.
+_AFTER_NAME = re.compile(rf",\s+(?:the\s+)?(?:{_ROLE}\b|who\s+(?:led|leads|heads|headed|chaired|chairs)\b)")
+_COMMA_CAPITALS = re.compile(r",\s+[A-Z]\S*\s+[A-Z]")
 # Capitalised words that belong to institutions, not to people's names.
 _NOT_NAMES = frozenset(
     """Democratic Institutions Human Rights Election Elections Observation Mission Department Office Parliamentary
@@ -188,7 +203,7 @@ def _institution_mentions(text: str, explicit: list[re.Match], context: bool) ->
             contextual_matched = True
             if _OBSERVER_WORD.search(m.group()):
                 if other_observers is None:
-                    other_observers = bool(_OTHER_OBSERVERS.search(text))
+                    other_observers = names_other_observers(text)
                 if other_observers:
                     continue  # "CIS observers", "the SCO mission": someone else's observers
             if not any(s < m.end() and m.start() < e for s, e in taken):
@@ -208,9 +223,11 @@ def _osce_people(text: str, prefilter: bool = True) -> list[str]:
     """Surnames that ``text`` introduces in an OSCE role (``prefilter=False``: try every pattern, the reference)."""
     surnames = []
     patterns = _PERSON_PATTERNS
-    if prefilter:  # the first pattern needs a role word or "who", the second a role word
-        has_role = _ROLE_ANCHOR.search(text) is not None
-        patterns = [p for p, possible in zip(_PERSON_PATTERNS, (has_role or "who" in text, has_role, True)) if possible]
+    if prefilter:  # the first pattern needs a role word or "who", and what follows the name; the second a role word
+        has_role = (_ROLE_ANCHOR_ANY_CASE.search(text) if has_special_folds(text) else _ROLE_ANCHOR.search(text.lower())) is not None
+        possible = ((has_role or "who" in text) and _AFTER_NAME.search(text) is not None, has_role,
+                    _COMMA_CAPITALS.search(text) is not None)
+        patterns = [p for p, can_match in zip(_PERSON_PATTERNS, possible) if can_match]
     for pattern in patterns:
         for m in pattern.finditer(text):
             words = m.group("name").split()
@@ -219,6 +236,20 @@ def _osce_people(text: str, prefilter: bool = True) -> list[str]:
             if len(words) >= 1 and not _NOT_NAMES.intersection(words) and words[-1] not in surnames:
                 surnames.append(words[-1])
     return surnames
+
+
+def concerns_alone(sentence: str) -> bool:
+    """``detect([sentence])[0].concerns``: whether a sentence scored on its own concerns the OSCE.
+
+    Alone, a sentence concerns the OSCE exactly when it names it: contextual words and
+    people count only in an article that names the OSCE (here, the sentence itself, which
+    then has an explicit mention already), and no sentence precedes it to carry from.
+    (Tested equal to :func:`detect` on every corpus sentence; 20x faster.)
+
+    >>> concerns_alone("The observers praised the OSCE."), concerns_alone("The observers praised the vote.")
+    (True, False)
+    """
+    return _EXPLICIT.search(sentence) is not None
 
 
 def detect(sentences: Sequence[str], title: str | None = None) -> list[SentenceTarget]:

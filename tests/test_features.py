@@ -25,12 +25,14 @@ def test_prefilter_is_exact_on_every_corpus_sentence(corpus_sentences):
     assert len(corpus_sentences) > 2000
     for s in corpus_sentences:
         assert cue_features(s.text, True) == cue_features(s.text, True, prefilter=False), s.text
+    assert sum(f.endswith(":neg") for s in corpus_sentences for f in cue_features(s.text, True)) > 50  # negation is exercised
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200)
        | st.lists(st.sampled_from(["not", "biased", "thanked", "OSCE", "ſupport", "İnvited", "co-operation", " ", ",", "lack of desire",
-                                   "taken into account", "\u212a", "K", "\u0131", "ﬅrong", "so-called", "\u00a0"]), max_size=30).map(" ".join))
+                                   "taken into account", "\u212a", "K", "\u0131", "ﬅrong", "so-called", "\u00a0", "No", "NEVER", "cannot", "far from",
+                                   "Hardly", "nobody", "absence", "neither", "piano", "x" * 30]), max_size=30).map(" ".join))
 def test_prefilter_is_exact_on_arbitrary_text(text):
     assert cue_features(text, True) == cue_features(text, True, prefilter=False)
 

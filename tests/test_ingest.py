@@ -211,3 +211,26 @@ def test_guess_language_agrees_on_every_corpus_article(corpus_articles):
 
     for article in corpus_articles:
         assert guess_language(article.body) == _guess_language_reference(article.body), article.id
+
+
+def test_line_kind_fast_path_is_exact(corpus_articles):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pipeline import paths
+    from pipeline.ingest import iter_article_files
+
+    lines = [ln for p in iter_article_files(paths.input_roots()) for ln in p.read_text(encoding="utf-8").splitlines()]
+    kinds = [line_kind(ln) for ln in lines]
+    assert kinds == [line_kind(ln, prefilter=False) for ln in lines]
+    assert kinds.count(None) > 1000 and len(set(kinds)) >= 8  # prose and most boilerplate rules are exercised
+
+    words = ["Home", "News", "All rights reserved", "all rightſ reserved", "usd/kzt", "462.01", "Exchange rates", "+5°C", "Weather",
+             "Share", "Related news", ">", "рус", "eng", "The", "observers", "praised", "the", "vote", ".", "Photo:", "by", "x", "ab"]
+
+    @given(st.lists(st.sampled_from(words), max_size=20).map(" ".join))
+    @settings(max_examples=400, deadline=None)
+    def same_as_reference(line):
+        assert line_kind(line) == line_kind(line, prefilter=False)
+
+    same_as_reference()

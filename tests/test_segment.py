@@ -68,3 +68,9 @@ def test_agrees_with_punkt_on_generated_text(text):
 ])
 def test_news_cases(text, expected):
     assert [text[s:e] for s, e in sentence_spans(text)] == expected
+
+
+@given(st.lists(st.sampled_from(ALPHABET + ["\t", "\u2003", "\u3000", "\x1c", "x.y", "?!"]), max_size=40).map("".join))
+@settings(max_examples=FUZZ, deadline=None)
+def test_candidate_runs_are_the_regex_matches(text):
+    assert segment._candidate_chunks(text) == [m.span() for m in segment._CANDIDATE_CHUNK.finditer(text)]

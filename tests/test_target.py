@@ -115,7 +115,8 @@ def test_the_people_prefilter_skips_only_patterns_that_cannot_match(corpus_sente
         assert _osce_people(s.text) == _osce_people(s.text, prefilter=False), s.text
 
     words = ["Jane", "Roe", "Ann", "Linde", ",", "who", "led", "the", "OSCE", "ODIHR", "mission", "Head", "HEAD", "of", "Deputy",
-             "Chairperson-in-Office", "Swedish", "Foreign", "Minister", "said", "ſpokesperson", "Special", "Representative", "Mr."]
+             "Chairperson-in-Office", "Swedish", "Foreign", "Minister", "said", "ſpokesperson", "Special", "Representative", "Mr.",
+             "spo\u212aesman", "DİRECTOR", "Ambassador", "Roe,", "Linde,", "Mission,", "Office,", "has", "met"]
 
     @given(st.lists(st.sampled_from(words), max_size=16).map(" ".join))
     @settings(max_examples=400, deadline=None)
@@ -123,3 +124,43 @@ def test_the_people_prefilter_skips_only_patterns_that_cannot_match(corpus_sente
         assert _osce_people(text) == _osce_people(text, prefilter=False)
 
     prefilter_is_exact()
+
+
+def test_a_sentence_alone_concerns_the_osce_exactly_when_detect_says_so(corpus_sentences):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pipeline.target import concerns_alone
+
+    texts = [s.text for s in corpus_sentences]
+    assert sum(map(concerns_alone, texts)) > 500  # the corpus has both kinds
+    assert [concerns_alone(t) for t in texts] == [detect([t])[0].concerns for t in texts]
+
+    words = ["the", "Office", "OSCE", "ODIHR", "He", "observers", "mission", "Head", "of", "Jane", "Roe", ",", "said", "Minsk", "Group"]
+
+    @given(st.lists(st.sampled_from(words), max_size=12).map(" ".join))
+    @settings(max_examples=300, deadline=None)
+    def same_as_detect(text):
+        assert concerns_alone(text) == detect([text])[0].concerns
+
+    same_as_detect()
+
+
+def test_other_observer_prefilter_is_exact(corpus_sentences):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pipeline.target import _OTHER_OBSERVERS, names_other_observers
+
+    texts = [s.text for s in corpus_sentences]
+    assert [names_other_observers(t) for t in texts] == [_OTHER_OBSERVERS.search(t) is not None for t in texts]
+    assert sum(map(names_other_observers, texts)) > 20
+
+    words = ["CIS", "SCO", "the", "observers", "domestic", "Council", "of", "Europe", "NGOs", "PACE", "Shanghai", "Cooperation", "x"]
+
+    @given(st.lists(st.sampled_from(words), max_size=10).map(" ".join))
+    @settings(max_examples=300, deadline=None)
+    def same_as_search(text):
+        assert names_other_observers(text) == (_OTHER_OBSERVERS.search(text) is not None)
+
+    same_as_search()
