@@ -91,7 +91,7 @@ _SPACED_DOTS = re.compile(r"\.\s\.")
 def _candidate_chunks(line: str) -> list[tuple[int, int]]:
     """Spans of the whitespace-free runs of ``line`` that hold ``.``, ``?`` or ``!``: ``_CANDIDATE_CHUNK``'s matches.
 
-    The regex starts a match attempt at every character (its leading ``\S*`` has no literal
+    The regex starts a match attempt at every character (its leading ``\\S*`` has no literal
     to look for); finding the marks and widening each to its run is five times faster.
     """
     chunks: list[tuple[int, int]] = []
