@@ -27,6 +27,8 @@ from .target import concerns_alone
 __all__ = ["StanceScorer", "DEFAULT_MODEL"]
 
 DEFAULT_MODEL = paths.MODELS / "stance"
+CHUNK_ARTICLES = 16  # articles per task sent to a worker process
+WINDOW_CHUNKS = 64  # tasks per round trip to the process pool (score_files with jobs > 1)
 
 
 class StanceScorer:
@@ -97,15 +99,10 @@ class StanceScorer:
         the same as with one.  ``sentiment=False`` skips the VADER tone (a quarter of the time).
         """
         if jobs == 1:
-            outcomes = (outcome for chunk in _chunks(_work_items(inputs, max_bytes), 16) for outcome in self.score_batch(chunk, max_bytes, sentiment))
+            outcomes = (outcome for chunk in _chunks(_work_items(inputs, max_bytes), CHUNK_ARTICLES)
+                        for outcome in self.score_batch(chunk, max_bytes, sentiment))
         else:
-            from joblib import Parallel, delayed
-
-            # Workers read and parse .txt files themselves; JSON Lines records are parsed here, line by line,
-            # so that one big file is still spread over the workers and streamed.
-            parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
-            batches = parallel(delayed(_score_chunk)(self.model.folder, chunk, max_bytes, sentiment) for chunk in _chunks(_work_items(inputs, max_bytes), 16))
-            outcomes = (outcome for batch in batches for outcome in batch)
+            outcomes = self._score_in_processes(inputs, max_bytes, jobs, sentiment)
         for where, result in outcomes:
             if isinstance(result, Exception):
                 if on_error is None:
@@ -113,6 +110,26 @@ class StanceScorer:
                 on_error(where, result)
             else:
                 yield result
+
+    def _score_in_processes(self, inputs, max_bytes: int, jobs: int, sentiment: bool) -> Iterator[tuple]:
+        """``score_files`` with ``jobs`` processes: windows of chunks, in order, through one joblib process pool.
+
+        Workers read and parse .txt files themselves; JSON Lines records are parsed here, line by
+        line, so that one big file is still spread over the workers and streamed.  The pool is
+        joblib's multiprocessing backend, which forks on Linux: workers start in milliseconds with
+        this scorer already loaded (a fresh loky worker spends ~0.3 s importing and loading, a
+        sixth of a 2,000-article run).  That backend returns each call's results as a list, so the
+        chunks go in windows of ``WINDOW_CHUNKS``: memory is bounded by a window, and a worker idles
+        at most one chunk per window.
+        """
+        from joblib import Parallel, delayed
+
+        folder = self.model.folder
+        _WORKER_SCORERS.setdefault(folder, self)  # inherited by forked workers
+        with Parallel(n_jobs=jobs, backend="multiprocessing") as parallel:
+            for window in _chunks(_chunks(_work_items(inputs, max_bytes), CHUNK_ARTICLES), WINDOW_CHUNKS):
+                for batch in parallel(delayed(_score_chunk)(folder, chunk, max_bytes, sentiment) for chunk in window):
+                    yield from batch
 
     def score_batch(self, items: Iterable, max_bytes: int = MAX_BYTES, sentiment: bool = True) -> list[tuple[str, ArticleScore | Exception]]:
         """Score a batch of articles: the one function behind single-process, ``jobs`` and Dask runs.

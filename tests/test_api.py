@@ -93,3 +93,25 @@ def test_score_files_reports_bad_files_to_the_callback(scorer, tmp_path):
 def test_load_from_a_missing_folder_names_the_fix(tmp_path):
     with pytest.raises(ModelError, match="make train"):
         StanceScorer.load(tmp_path / "nope")
+
+
+def test_processes_give_the_same_results_and_errors_over_many_windows(scorer, generated_jsonl, tmp_path, monkeypatch):
+    import pipeline.api
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for p in sorted(SEEDS.glob("*.txt")):
+        (folder / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    inputs = [folder, generated_jsonl]
+
+    def run(jobs):
+        errors = []
+        results = [r.to_dict() for r in scorer.score_files(inputs, on_error=lambda where, exc: errors.append(where), jobs=jobs,
+                                                           sentiment=False)]
+        return results, errors
+
+    one = run(1)
+    monkeypatch.setattr(pipeline.api, "WINDOW_CHUNKS", 3)  # 245 articles in 16-article chunks: six windows
+    assert run(2) == one
+    assert len(one[0]) == 245 and len(one[1]) == 2  # the empty file and the bad JSON line

@@ -22,7 +22,7 @@ from pipeline import StanceScorer, paths
 from pipeline.features import ALONE, analyze, article_documents, document
 from pipeline.ingest import iter_article_files, parse_article, read_article
 from pipeline.score import aggregate
-from pipeline.target import detect
+from pipeline.target import concerns_alone, detect
 from pipeline.tokenize import split_sentences
 
 SMOKE = os.environ.get("BENCH_FULL") != "1"
@@ -100,7 +100,7 @@ def test_sentence_core(benchmark, scorer):
 
 @pytest.mark.benchmark(group="1 one sentence")
 def test_sentence_sklearn_per_call(benchmark, scorer, sklearn_pipeline):
-    p = benchmark(lambda: sklearn_pipeline.predict_proba([document(SENTENCE, detect([SENTENCE])[0].concerns, ALONE)]))
+    p = benchmark(lambda: sklearn_pipeline.predict_proba([document(SENTENCE, concerns_alone(SENTENCE), ALONE)]))
     assert np.abs(p - scorer.predict_proba([SENTENCE])).max() < 1e-9
 
 
@@ -157,14 +157,14 @@ def test_batch_core(benchmark, scorer, sentences):
 @pytest.mark.benchmark(group="3 sentences, batch")
 def test_batch_sklearn(benchmark, scorer, sklearn_pipeline, sentences):
     # the same work as the core: target detection per sentence, then the model
-    p = benchmark.pedantic(lambda: sklearn_pipeline.predict_proba([document(s, detect([s])[0].concerns, ALONE) for s in sentences]),
+    p = benchmark.pedantic(lambda: sklearn_pipeline.predict_proba([document(s, concerns_alone(s), ALONE) for s in sentences]),
                            rounds=ROUNDS, iterations=1)
     assert np.abs(p - scorer.predict_proba(sentences)).max() < 1e-9
 
 
 @pytest.mark.benchmark(group="3 sentences, batch")
 def test_batch_sklearn_per_call(benchmark, sklearn_pipeline, sentences):
-    out = benchmark.pedantic(lambda: [sklearn_pipeline.predict_proba([document(s, detect([s])[0].concerns, ALONE)]) for s in sentences],
+    out = benchmark.pedantic(lambda: [sklearn_pipeline.predict_proba([document(s, concerns_alone(s), ALONE)]) for s in sentences],
                              rounds=1, iterations=1)
     assert len(out) == N_SENTENCES
 
