@@ -85,9 +85,10 @@ def _longest_first(words) -> str:
 _ALL_PREFIXES = sorted({p for *_, prefixes in _CUE_FAMILIES if prefixes for p in prefixes}, key=lambda p: (-len(p), p))
 _PREFIX_RE = re.compile(r"\b(?=\w)(?=(" + _longest_first(_ALL_PREFIXES) + "))")  # zero-width: overlaps count
 _FAMILIES_AFTER = {
-    p: frozenset(i for i, (*_, prefixes) in enumerate(_CUE_FAMILIES) if prefixes and any(p[:k] in prefixes for k in range(1, len(p) + 1)))
+    p: tuple(i for i, (*_, prefixes) in enumerate(_CUE_FAMILIES) if prefixes and any(p[:k] in prefixes for k in range(1, len(p) + 1)))
     for p in _ALL_PREFIXES
 }
+_LOWER_PATTERNS = tuple(lower for _, _, lower, _ in _CUE_FAMILIES)
 _ALWAYS_SEARCHED = frozenset(i for i, (*_, prefixes) in enumerate(_CUE_FAMILIES) if prefixes is None)
 _NEGATED = re.compile(r"\b(?:not|no|never|without|nor|neither|hardly|cannot|lack\w*|absence|far from|nobody)\W+(?:\w+\W+){0,3}$", re.I)
 # Lower case, every word of _NEGATED contains one of these ("cannot" and "nobody" contain "no"); a lookahead finds
@@ -175,6 +176,9 @@ def _sentence_features(text: str, target: str | None) -> tuple[list[str], tuple[
     """The features of the sentence itself, and the cue families found in it (``_cue_matches``)."""
     feats = [target] if target else []
     words = _TOKEN.findall(text.lower().replace("n't", " not"))
+    # The order of the features reaches training's floating-point sums (scikit-learn keeps each row's
+    # columns in the order first seen): reordering them changes the model's last bits, so `make train`
+    # would no longer reproduce the shipped model byte for byte.
     countdown = 0
     for i, w in enumerate(words):
         feats.append("w:" + w)
@@ -188,21 +192,6 @@ def _sentence_features(text: str, target: str | None) -> tuple[list[str], tuple[
     matches = _cue_matches(text)
     feats.extend(_cue_strings(matches, target == "t:osce"))
     return feats, matches
-
-
-def _first_match(pattern: re.Pattern, text: str, starts: list[int] | None):
-    """``pattern.search(text)``, trying only ``starts`` (ascending) when given: the positions where a match can begin.
-
-    A search tries every position from the left and returns the first match, so the first
-    of the possible starts where the pattern matches gives the same match.
-    """
-    if starts is None:
-        return pattern.search(text)
-    for start in starts:
-        match = pattern.match(text, start)
-        if match:
-            return match
-    return None
 
 
 def cue_features(text: str, osce: bool, prefilter: bool = True) -> list[str]:
@@ -237,11 +226,14 @@ def _cue_matches(text: str) -> tuple[tuple[str, bool], ...]:
     if has_special_folds(text):  # text with special case folds takes the reference path
         return _searched_matches(text)
     low = text.lower()
-    starts: dict[int, list[int] | None] = dict.fromkeys(_ALWAYS_SEARCHED)  # None: search everywhere
-    for m in _PREFIX_RE.finditer(low):
-        for i in _FAMILIES_AFTER[m.group(1)]:
-            starts.setdefault(i, []).append(m.start())
-    found = [(_CUE_FAMILIES[i][0], match) for i in sorted(starts) if (match := _first_match(_CUE_FAMILIES[i][2], low, starts[i]))]
+    # Word starts come in ascending order, so the first start where a family matches gives the
+    # match its pattern's search would find; a family found is not tried again.
+    first: dict[int, re.Match] = {i: m for i in _ALWAYS_SEARCHED if (m := _LOWER_PATTERNS[i].search(low))}
+    for hit in _PREFIX_RE.finditer(low):
+        for i in _FAMILIES_AFTER[hit.group(1)]:
+            if i not in first and (match := _LOWER_PATTERNS[i].match(low, hit.start())):
+                first[i] = match
+    found = [(_CUE_FAMILIES[i][0], first[i]) for i in sorted(first)]
     if not found:
         return ()
     # _NEGATED can only match in a window that holds one of its words: where none starts in
