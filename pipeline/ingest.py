@@ -16,8 +16,8 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
-from itertools import islice
 from datetime import date as _date
+from itertools import islice
 from pathlib import Path
 
 __all__ = [
