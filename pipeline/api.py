@@ -125,7 +125,7 @@ class StanceScorer:
         from joblib import Parallel, delayed
 
         folder = self.model.folder
-        _WORKER_SCORERS.setdefault(folder, self)  # inherited by forked workers
+        _WORKER_SCORERS[folder] = self  # inherited by forked workers (this scorer, even if another was loaded from the folder before)
         with Parallel(n_jobs=jobs, backend="multiprocessing") as parallel:
             for window in _chunks(_chunks(_work_items(inputs, max_bytes), CHUNK_ARTICLES), WINDOW_CHUNKS):
                 for batch in parallel(delayed(_score_chunk)(folder, chunk, max_bytes, sentiment) for chunk in window):

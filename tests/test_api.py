@@ -115,3 +115,22 @@ def test_processes_give_the_same_results_and_errors_over_many_windows(scorer, ge
     monkeypatch.setattr(pipeline.api, "WINDOW_CHUNKS", 3)  # 245 articles in 16-article chunks: six windows
     assert run(2) == one
     assert len(one[0]) == 245 and len(one[1]) == 2  # the empty file and the bad JSON line
+
+
+def test_processes_score_with_this_scorers_model_even_after_the_folder_changed(tmp_path):
+    import shutil
+
+    from pipeline.api import DEFAULT_MODEL
+
+    folder = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL, folder)
+    first = StanceScorer.load(folder)
+    assert list(first.score_files([SEEDS], jobs=2, sentiment=False))  # a pool has now run with `first`
+    with np.load(folder / "weights.npz") as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    arrays["intercept"] = arrays["intercept"] + np.array([0.0, 1.5, 0.0])  # a retrained model, more critical
+    np.savez(folder / "weights.npz", **arrays)
+    second = StanceScorer.load(folder)
+    alone = [r.stance for r in second.score_files([SEEDS], sentiment=False)]
+    assert alone != [r.stance for r in first.score_files([SEEDS], sentiment=False)]
+    assert [r.stance for r in second.score_files([SEEDS], jobs=2, sentiment=False)] == alone
