@@ -213,7 +213,7 @@ def test_guess_language_agrees_on_every_corpus_article(corpus_articles):
         assert guess_language(article.body) == _guess_language_reference(article.body), article.id
 
 
-def test_line_kind_fast_path_is_exact(corpus_articles):
+def test_line_kind_fast_path_is_exact():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
