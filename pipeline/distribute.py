@@ -34,6 +34,7 @@ from .score import ResultWriter
 __all__ = ["Partition", "plan_partitions", "score_partition", "run", "RunError", "MANIFEST", "PARTITION_SIZE"]
 
 MANIFEST = "manifest.json"
+LOCK = ".lock"  # held (flock) by the run writing to the folder; the kernel releases it when that process ends, however it ends
 MANIFEST_FORMAT = "osce-stance.partitions/1"
 PARTITION_SIZE = 1000  # articles (JSON Lines lines, or .txt files) per partition
 FORMATS = ("jsonl", "csv")
@@ -206,6 +207,41 @@ def run(scorer, inputs: Iterable[str | os.PathLike], out_dir: str | os.PathLike,
     partitions = plan_partitions(inputs, size)
     if not partitions:
         raise RunError("no articles found in the inputs")
+    with _exclusive(out_dir):
+        return _run_locked(scorer, partitions, out_dir, fmt, engine, jobs, scheduler, size, max_bytes, progress, on_partition,
+                           sentiment)
+
+
+@contextmanager
+def _exclusive(out_dir: Path):
+    """Hold ``out_dir/.lock`` for a run, so that two runs never write one folder at once (a RunError for the second)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock
+        yield
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / LOCK, "a+", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise RunError(f"{out_dir} is being written by another run ({holder}); wait for it to finish or choose another "
+                           "output folder") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}\n")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.truncate(0)
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _run_locked(scorer, partitions: list[Partition], out_dir: Path, fmt: str, engine: str, jobs: int, scheduler: str | None,
+                size: int, max_bytes: int, progress: bool, on_partition, sentiment: bool) -> dict:
     fingerprint = _fingerprint(partitions, scorer, fmt, size, sentiment)
     previous = _load_manifest(out_dir)
     done: dict[str, dict] = {}

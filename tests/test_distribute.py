@@ -193,3 +193,23 @@ def test_a_broken_link_is_skipped_not_fatal(tmp_path):
     (tmp_path / "in" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
     proc = cli("score", str(tmp_path / "in"), "--out-dir", str(tmp_path / "out"), "--partition-size", "4")
     assert proc.returncode == 1 and "gone.txt: skipped" in proc.stderr and "scored 5 articles" in proc.stderr
+
+
+def test_a_folder_another_run_is_writing_is_refused_until_it_ends(scorer, generated_jsonl, tmp_path, reference):
+    import fcntl
+
+    from pipeline.distribute import LOCK
+
+    tmp_path.mkdir(exist_ok=True)
+    with open(tmp_path / LOCK, "a+") as held:  # what a run in progress holds
+        held.write("pid 4242\n")
+        held.flush()
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(RunError, match=r"being written by another run \(pid 4242\)"):
+            run(scorer, [generated_jsonl], tmp_path, size=100, progress=False)
+        proc = cli("score", str(generated_jsonl), "--out-dir", str(tmp_path), "--partition-size", "100")
+        assert proc.returncode == 2 and "being written by another run" in proc.stderr and "Traceback" not in proc.stderr
+        assert not (tmp_path / "manifest.json").exists()  # nothing was written
+    run(scorer, [generated_jsonl], tmp_path, size=100, progress=False)  # the holder ended: the lock is free
+    assert "".join(concatenate(tmp_path)) == reference
+    assert (tmp_path / LOCK).read_text() == ""  # released, and names no holder
