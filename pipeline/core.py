@@ -142,6 +142,10 @@ class LinearModel:
         norm = math.sqrt(squares)
         return [b + t / norm for b, t in zip(intercept, sums)]
 
+    def __getstate__(self) -> dict:
+        # What pickling sends to worker processes: the arrays, not the caches built from them.
+        return {k: v for k, v in self.__dict__.items() if k != "_tables_cache"}
+
     @property
     def _tables(self) -> tuple[list, list, list]:
         # Python floats, built on first use: indexing numpy arrays one element at a time is slow.

@@ -213,3 +213,24 @@ def test_a_folder_another_run_is_writing_is_refused_until_it_ends(scorer, genera
     run(scorer, [generated_jsonl], tmp_path, size=100, progress=False)  # the holder ended: the lock is free
     assert "".join(concatenate(tmp_path)) == reference
     assert (tmp_path / LOCK).read_text() == ""  # released, and names no holder
+
+
+def test_workers_score_with_the_model_the_run_loaded_even_if_its_folder_changed(tmp_path):
+    import shutil
+
+    import numpy as np
+
+    from pipeline.api import DEFAULT_MODEL
+
+    folder = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL, folder)
+    loaded = StanceScorer.load(folder)
+    with np.load(folder / "weights.npz") as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    arrays["intercept"] = arrays["intercept"] + np.array([0.0, 1.5, 0.0])  # retrained while the run starts
+    np.savez(folder / "weights.npz", **arrays)
+    run(loaded, [SEEDS], tmp_path / "local", size=2, progress=False)
+    run(loaded, [SEEDS], tmp_path / "joblib", engine="joblib", jobs=2, size=2, progress=False)
+    assert "".join(concatenate(tmp_path / "joblib")) == "".join(concatenate(tmp_path / "local"))
+    fresh = StanceScorer.load(folder)  # the model now on disk scores differently: the test can tell them apart
+    assert [r.stance for r in fresh.score_files([SEEDS], sentiment=False)] != [r.stance for r in loaded.score_files([SEEDS], sentiment=False)]
