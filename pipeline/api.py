@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -122,11 +123,11 @@ class StanceScorer:
         chunks go in windows of ``WINDOW_CHUNKS``: memory is bounded by a window, and a worker idles
         at most one chunk per window.
         """
-        from joblib import Parallel, delayed
+        from joblib import Parallel, delayed, parallel_config
 
         folder = self.model.folder
         _WORKER_SCORERS[folder] = self  # inherited by forked workers (this scorer, even if another was loaded from the folder before)
-        with Parallel(n_jobs=jobs, backend="multiprocessing") as parallel:
+        with parallel_config(backend="multiprocessing", initializer=_leave_signals_to_parent), Parallel(n_jobs=jobs) as parallel:
             for window in _chunks(_chunks(_work_items(inputs, max_bytes), CHUNK_ARTICLES), WINDOW_CHUNKS):
                 for batch in parallel(delayed(_score_chunk)(folder, chunk, max_bytes, sentiment) for chunk in window):
                     yield from batch
@@ -192,6 +193,16 @@ def _chunks(items, size: int):
 
 
 _WORKER_SCORERS: dict = {}
+
+
+def _leave_signals_to_parent() -> None:
+    """In a pool worker: Ctrl-C and SIGTERM are the parent's to handle (it stops the pool and cleans up).
+
+    A forked worker inherits the CLI's handlers; raising KeyboardInterrupt in a worker breaks
+    the pool and leaves the parent waiting for results that never come.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def worker_scorer(folder) -> StanceScorer:

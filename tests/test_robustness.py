@@ -147,6 +147,33 @@ def test_killed_run_leaves_the_previous_output_whole(tmp_path, sig):
     assert b"Traceback" not in proc.stderr.read()
 
 
+@pytest.mark.parametrize("sig,whole_group", [(signal.SIGINT, True), (signal.SIGTERM, False)])
+def test_interrupted_run_with_worker_processes_stops_cleanly(tmp_path, sig, whole_group):
+    # Ctrl-C in a terminal signals the whole process group: the workers as well as the parent.
+    many = tmp_path / "many"
+    many.mkdir()
+    for i in range(400):
+        for seed in SEEDS.glob("*.txt"):
+            (many / f"{i:03d}_{seed.name}").write_bytes(seed.read_bytes())
+    out = tmp_path / "scores.csv"
+    out.write_text("previous,good,output\n")
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "score", str(many), "--jobs", "2", "--format", "csv", "--out", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(3)
+    assert proc.poll() is None, "the run finished before it could be interrupted; give it more input"
+    (os.killpg if whole_group else os.kill)(proc.pid, sig)
+    try:
+        assert proc.wait(timeout=30) == 130
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    stderr = proc.stderr.read()
+    assert b"interrupted" in stderr and b"Traceback" not in stderr
+    assert out.read_text() == "previous,good,output\n"
+    leftover = subprocess.run(["pgrep", "-f", str(many)], capture_output=True, text=True).stdout.split()
+    assert leftover == [], "worker processes outlived the run"
+
+
 def test_same_scores_whatever_the_input_order(tmp_path):
     scorer = StanceScorer.load()
     paths = sorted(SEEDS.glob("*.txt"))
