@@ -117,17 +117,16 @@ class StanceScorer:
 
         Workers read and parse .txt files themselves; JSON Lines records are parsed here, line by
         line, so that one big file is still spread over the workers and streamed.  The pool is
-        joblib's multiprocessing backend, which forks on Linux: workers start in milliseconds with
-        this scorer already loaded (a fresh loky worker spends ~0.3 s importing and loading, a
-        sixth of a 2,000-article run).  That backend returns each call's results as a list, so the
+        joblib's multiprocessing backend, which forks on Linux (Python < 3.14): workers start in
+        milliseconds with this scorer already loaded (a fresh loky worker spends ~0.3 s importing
+        and loading, a sixth of a 2,000-article run).  That backend returns each call's results as a list, so the
         chunks go in windows of ``WINDOW_CHUNKS``: memory is bounded by a window, and a worker idles
         at most one chunk per window.
         """
         from joblib import Parallel, delayed, parallel_config
 
         folder = self.model.folder
-        _WORKER_SCORERS[folder] = self  # inherited by forked workers (this scorer, even if another was loaded from the folder before)
-        with parallel_config(backend="multiprocessing", initializer=_leave_signals_to_parent), Parallel(n_jobs=jobs) as parallel:
+        with parallel_config(backend="multiprocessing", initializer=_start_worker, initargs=(folder, self)), Parallel(n_jobs=jobs) as parallel:
             for window in _chunks(_chunks(_work_items(inputs, max_bytes), CHUNK_ARTICLES), WINDOW_CHUNKS):
                 for batch in parallel(delayed(_score_chunk)(folder, chunk, max_bytes, sentiment) for chunk in window):
                     yield from batch
@@ -195,14 +194,17 @@ def _chunks(items, size: int):
 _WORKER_SCORERS: dict = {}
 
 
-def _leave_signals_to_parent() -> None:
-    """In a pool worker: Ctrl-C and SIGTERM are the parent's to handle (it stops the pool and cleans up).
+def _start_worker(folder, scorer: StanceScorer) -> None:
+    """Set up a pool worker of ``score_files(jobs=N)``: it scores with the caller's ``scorer``.
 
-    A forked worker inherits the CLI's handlers; raising KeyboardInterrupt in a worker breaks
-    the pool and leaves the parent waiting for results that never come.
+    Forked, the worker has the scorer already (nothing is pickled); started any other way,
+    it receives one copy.  Ctrl-C and SIGTERM are the parent's to handle (it stops the pool
+    and cleans up): a worker that inherited the CLI's handlers and raised KeyboardInterrupt
+    would break the pool and leave the parent waiting for results that never come.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _WORKER_SCORERS[folder] = scorer
 
 
 def worker_scorer(folder) -> StanceScorer:
