@@ -29,7 +29,6 @@ __all__ = ["StanceScorer", "DEFAULT_MODEL"]
 
 DEFAULT_MODEL = paths.MODELS / "stance"
 CHUNK_ARTICLES = 16  # articles per task sent to a worker process
-WINDOW_CHUNKS = 64  # tasks per round trip to the process pool (score_files with jobs > 1)
 
 
 class StanceScorer:
@@ -113,23 +112,24 @@ class StanceScorer:
                 yield result
 
     def _score_in_processes(self, inputs, max_bytes: int, jobs: int, sentiment: bool) -> Iterator[tuple]:
-        """``score_files`` with ``jobs`` processes: windows of chunks, in order, through one joblib process pool.
+        """``score_files`` with ``jobs`` processes (joblib's loky backend), streamed, in input order.
 
         Workers read and parse .txt files themselves; JSON Lines records are parsed here, line by
-        line, so that one big file is still spread over the workers and streamed.  The pool is
-        joblib's multiprocessing backend, which forks on Linux (Python < 3.14): workers start in
-        milliseconds with this scorer already loaded (a fresh loky worker spends ~0.3 s importing
-        and loading, a sixth of a 2,000-article run).  That backend returns each call's results as a list, so the
-        chunks go in windows of ``WINDOW_CHUNKS``: memory is bounded by a window, and a worker idles
-        at most one chunk per window.
+        line, so that one big file is still spread over the workers and streamed.  Each worker
+        gets this scorer once, through the executor's initializer.  Loky reports a worker that
+        died (killed, out of memory) as an error instead of waiting for it; a forked
+        ``multiprocessing`` pool starts faster (no imports, no model to load) but can hang for
+        good when a worker dies, so it is not used.
         """
         from joblib import Parallel, delayed, parallel_config
 
         folder = self.model.folder
-        with parallel_config(backend="multiprocessing", initializer=_start_worker, initargs=(folder, self)), Parallel(n_jobs=jobs) as parallel:
-            for window in _chunks(_chunks(_work_items(inputs, max_bytes), CHUNK_ARTICLES), WINDOW_CHUNKS):
-                for batch in parallel(delayed(_score_chunk)(folder, chunk, max_bytes, sentiment) for chunk in window):
-                    yield from batch
+        with parallel_config(backend="loky", initializer=_start_worker, initargs=(folder, self)):
+            parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
+            batches = parallel(delayed(_score_chunk)(folder, chunk, max_bytes, sentiment)
+                               for chunk in _chunks(_work_items(inputs, max_bytes), CHUNK_ARTICLES))
+            for batch in batches:
+                yield from batch
 
     def score_batch(self, items: Iterable, max_bytes: int = MAX_BYTES, sentiment: bool = True) -> list[tuple[str, ArticleScore | Exception]]:
         """Score a batch of articles: the one function behind single-process, ``jobs`` and Dask runs.
@@ -195,12 +195,9 @@ _WORKER_SCORERS: dict = {}
 
 
 def _start_worker(folder, scorer: StanceScorer) -> None:
-    """Set up a pool worker of ``score_files(jobs=N)``: it scores with the caller's ``scorer``.
+    """Set up a worker process of ``score_files(jobs=N)``: it scores with the caller's ``scorer``.
 
-    Forked, the worker has the scorer already (nothing is pickled); started any other way,
-    it receives one copy.  Ctrl-C and SIGTERM are the parent's to handle (it stops the pool
-    and cleans up): a worker that inherited the CLI's handlers and raised KeyboardInterrupt
-    would break the pool and leave the parent waiting for results that never come.
+    Ctrl-C and SIGTERM are the parent's to handle: it stops the workers and cleans up.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)

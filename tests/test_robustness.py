@@ -147,6 +147,20 @@ def test_killed_run_leaves_the_previous_output_whole(tmp_path, sig):
     assert b"Traceback" not in proc.stderr.read()
 
 
+def _worker_pids(parent: int) -> list[int]:
+    """The worker processes ``score --jobs`` started (joblib's loky workers)."""
+    found = subprocess.run(["pgrep", "-P", str(parent), "-f", "popen_loky"], capture_output=True, text=True).stdout.split()
+    return [int(pid) for pid in found]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 @pytest.mark.parametrize("sig,whole_group", [(signal.SIGINT, True), (signal.SIGTERM, False)])
 def test_interrupted_run_with_worker_processes_stops_cleanly(tmp_path, sig, whole_group):
     # Ctrl-C in a terminal signals the whole process group: the workers as well as the parent.
@@ -161,6 +175,8 @@ def test_interrupted_run_with_worker_processes_stops_cleanly(tmp_path, sig, whol
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     time.sleep(3)
     assert proc.poll() is None, "the run finished before it could be interrupted; give it more input"
+    workers = _worker_pids(proc.pid)
+    assert len(workers) == 2
     (os.killpg if whole_group else os.kill)(proc.pid, sig)
     try:
         assert proc.wait(timeout=30) == 130
@@ -170,8 +186,35 @@ def test_interrupted_run_with_worker_processes_stops_cleanly(tmp_path, sig, whol
     stderr = proc.stderr.read()
     assert b"interrupted" in stderr and b"Traceback" not in stderr
     assert out.read_text() == "previous,good,output\n"
-    leftover = subprocess.run(["pgrep", "-f", str(many)], capture_output=True, text=True).stdout.split()
-    assert leftover == [], "worker processes outlived the run"
+    time.sleep(1)
+    assert not [pid for pid in workers if _alive(pid)], "worker processes outlived the run"
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_clear_error(tmp_path):
+    many = tmp_path / "many"
+    many.mkdir()
+    for i in range(400):
+        for seed in SEEDS.glob("*.txt"):
+            (many / f"{i:03d}_{seed.name}").write_bytes(seed.read_bytes())
+    out = tmp_path / "scores.csv"
+    out.write_text("previous,good,output\n")
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "score", str(many), "--jobs", "2", "--format", "csv", "--out", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(3)
+    assert proc.poll() is None, "the run finished before a worker could be killed; give it more input"
+    workers = _worker_pids(proc.pid)
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGKILL)  # as the out-of-memory killer would
+    try:
+        assert proc.wait(timeout=30) == 2  # a multiprocessing pool would wait for the dead worker's chunk forever
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    stderr = proc.stderr.read()
+    assert b"worker" in stderr and b"SIGKILL(-9)" in stderr and b"Traceback" not in stderr
+    assert out.read_text() == "previous,good,output\n"
+    time.sleep(1)
+    assert not [pid for pid in workers if _alive(pid)], "worker processes outlived the run"
 
 
 def test_same_scores_whatever_the_input_order(tmp_path):
