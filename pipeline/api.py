@@ -123,10 +123,9 @@ class StanceScorer:
         """
         from joblib import Parallel, delayed, parallel_config
 
-        folder = self.model.folder
-        with parallel_config(backend="loky", initializer=_start_worker, initargs=(folder, self)):
+        with parallel_config(backend="loky", initializer=_start_worker, initargs=(self,)):
             parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
-            batches = parallel(delayed(_score_chunk)(folder, chunk, max_bytes, sentiment)
+            batches = parallel(delayed(_score_chunk)(chunk, max_bytes, sentiment)
                                for chunk in _chunks(_work_items(inputs, max_bytes), CHUNK_ARTICLES))
             for batch in batches:
                 yield from batch
@@ -191,27 +190,20 @@ def _chunks(items, size: int):
         yield chunk
 
 
-_WORKER_SCORERS: dict = {}
+_WORKER_SCORER: StanceScorer | None = None  # in a worker process of score_files(jobs=N): the caller's scorer
 
 
-def _start_worker(folder, scorer: StanceScorer) -> None:
+def _start_worker(scorer: StanceScorer) -> None:
     """Set up a worker process of ``score_files(jobs=N)``: it scores with the caller's ``scorer``.
 
     Ctrl-C and SIGTERM are the parent's to handle: it stops the workers and cleans up.
     """
+    global _WORKER_SCORER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _WORKER_SCORERS[folder] = scorer
+    _WORKER_SCORER = scorer
 
 
-def worker_scorer(folder) -> StanceScorer:
-    """The scorer of model ``folder`` in this (worker) process, loaded once and kept."""
-    scorer = _WORKER_SCORERS.get(folder)
-    if scorer is None:
-        scorer = _WORKER_SCORERS[folder] = StanceScorer.load(folder)
-    return scorer
-
-
-def _score_chunk(folder, items: list, max_bytes: int, sentiment: bool = True) -> list:
+def _score_chunk(items: list, max_bytes: int, sentiment: bool = True) -> list:
     """Worker side of ``jobs`` > 1."""
-    return worker_scorer(folder).score_batch(items, max_bytes, sentiment)
+    return _WORKER_SCORER.score_batch(items, max_bytes, sentiment)
