@@ -127,8 +127,8 @@ def test_usage_errors_exit_2(tmp_path):
     assert bad_flag.returncode == 2 and b"Traceback" not in bad_flag.stderr
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
-def test_killed_run_leaves_the_previous_output_whole(tmp_path, sig):
+def _score_many_in_background(tmp_path, *flags):
+    """``score`` of 2,000 seed copies into ``scores.csv`` (which holds a previous output), still running 3 s later."""
     many = tmp_path / "many"
     many.mkdir()
     for i in range(400):
@@ -136,15 +136,20 @@ def test_killed_run_leaves_the_previous_output_whole(tmp_path, sig):
             (many / f"{i:03d}_{seed.name}").write_bytes(seed.read_bytes())
     out = tmp_path / "scores.csv"
     out.write_text("previous,good,output\n")
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "score", str(many), "--format", "csv", "--out", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "score", str(many), *flags, "--format", "csv", "--out", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     time.sleep(3)
-    assert proc.poll() is None, "the run finished before it could be killed; give it more input"
-    proc.send_signal(sig)
-    proc.wait(timeout=30)
-    assert out.read_text() == "previous,good,output\n"
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".scores.csv")] == []
-    assert b"Traceback" not in proc.stderr.read()
+    assert proc.poll() is None, "the run finished before it could be stopped; give it more input"
+    return proc, out
+
+
+def _exit_code(proc) -> int:
+    """The run's exit code within 30 s (the whole process group is killed if it hangs)."""
+    try:
+        return proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _worker_pids(parent: int) -> list[int]:
@@ -161,28 +166,24 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_killed_run_leaves_the_previous_output_whole(tmp_path, sig):
+    proc, out = _score_many_in_background(tmp_path)
+    proc.send_signal(sig)
+    _exit_code(proc)
+    assert out.read_text() == "previous,good,output\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".scores.csv")] == []
+    assert b"Traceback" not in proc.stderr.read()
+
+
 @pytest.mark.parametrize("sig,whole_group", [(signal.SIGINT, True), (signal.SIGTERM, False)])
 def test_interrupted_run_with_worker_processes_stops_cleanly(tmp_path, sig, whole_group):
     # Ctrl-C in a terminal signals the whole process group: the workers as well as the parent.
-    many = tmp_path / "many"
-    many.mkdir()
-    for i in range(400):
-        for seed in SEEDS.glob("*.txt"):
-            (many / f"{i:03d}_{seed.name}").write_bytes(seed.read_bytes())
-    out = tmp_path / "scores.csv"
-    out.write_text("previous,good,output\n")
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "score", str(many), "--jobs", "2", "--format", "csv", "--out", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    time.sleep(3)
-    assert proc.poll() is None, "the run finished before it could be interrupted; give it more input"
+    proc, out = _score_many_in_background(tmp_path, "--jobs", "2")
     workers = _worker_pids(proc.pid)
     assert len(workers) == 2
     (os.killpg if whole_group else os.kill)(proc.pid, sig)
-    try:
-        assert proc.wait(timeout=30) == 130
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    assert _exit_code(proc) == 130
     stderr = proc.stderr.read()
     assert b"interrupted" in stderr and b"Traceback" not in stderr
     assert out.read_text() == "previous,good,output\n"
@@ -191,25 +192,11 @@ def test_interrupted_run_with_worker_processes_stops_cleanly(tmp_path, sig, whol
 
 
 def test_a_worker_that_dies_stops_the_run_with_a_clear_error(tmp_path):
-    many = tmp_path / "many"
-    many.mkdir()
-    for i in range(400):
-        for seed in SEEDS.glob("*.txt"):
-            (many / f"{i:03d}_{seed.name}").write_bytes(seed.read_bytes())
-    out = tmp_path / "scores.csv"
-    out.write_text("previous,good,output\n")
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "score", str(many), "--jobs", "2", "--format", "csv", "--out", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    time.sleep(3)
-    assert proc.poll() is None, "the run finished before a worker could be killed; give it more input"
+    proc, out = _score_many_in_background(tmp_path, "--jobs", "2")
     workers = _worker_pids(proc.pid)
     assert len(workers) == 2
     os.kill(workers[0], signal.SIGKILL)  # as the out-of-memory killer would
-    try:
-        assert proc.wait(timeout=30) == 2  # a multiprocessing pool would wait for the dead worker's chunk forever
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    assert _exit_code(proc) == 2  # a multiprocessing pool would wait for the dead worker's chunk forever
     stderr = proc.stderr.read()
     assert b"worker" in stderr and b"SIGKILL(-9)" in stderr and b"Traceback" not in stderr
     assert out.read_text() == "previous,good,output\n"
