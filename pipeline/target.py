@@ -106,6 +106,8 @@ _OTHER_OBSERVER_WORDS = ("CIS", "SCO", "Commonwealth", "Shanghai", "Turkic", "PA
 def names_other_observers(text: str) -> bool:
     """Whether ``text`` names an observer group that is not the OSCE (CIS, SCO, PACE, NGOs, domestic observers, ...)."""
     return any(word in text for word in _OTHER_OBSERVER_WORDS) and _OTHER_OBSERVERS.search(text) is not None
+
+
 _TITLE = r"(?:Mr|Ms|Mrs|Dr|Amb|Prof)"
 _NAME_WORD = rf"(?!{_TITLE}\b)[A-Z][\w'’]+(?:-[A-Z]?[\w'’]+)*"
 _NAME = rf"(?:{_TITLE}\.\s+)?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})"
