@@ -18,14 +18,16 @@ from collections.abc import Sequence
 
 from .lexicon import COOPERATIVE_FAMILIES, CRITICAL_FAMILIES, families, has_special_folds, literal_prefixes
 from .lexicon import VERSION as LEXICON_VERSION
+from .names import canonical
 
 __all__ = ["VERSION", "document", "article_documents", "article_context", "article_features", "cue_families", "analyze", "SPEC",
            "ALONE"]
 
-VERSION = "features.v5"
+VERSION = "features.v6"
 SPEC = {
     "name": VERSION,
     "lexicon": LEXICON_VERSION,
+    "names": "every spelling of the OSCE and ODIHR read as the short name (pipeline.names.canonical) before anything else",
     "words": "lower-cased \\w+ tokens (apostrophes kept), unigrams and bigrams, prefixed w:",
     "negation": "tokens within 3 words after a negation word also emitted as neg:<token>",
     "target": "t:osce or t:none from the document marker",
@@ -173,7 +175,11 @@ def analyze(doc: str) -> list[str]:
 
 
 def _sentence_features(text: str, target: str | None) -> tuple[list[str], tuple[tuple[str, bool], ...]]:
-    """The features of the sentence itself, and the cue families found in it (``_cue_matches``)."""
+    """The features of the sentence itself, and the cue families found in it (``_cue_matches``).
+
+    The sentence is read with the organisation's names in their short form (:func:`pipeline.names.canonical`).
+    """
+    text = canonical(text)
     feats = [target] if target else []
     words = _TOKEN.findall(text.lower().replace("n't", " not"))
     # The order of the features reaches training's floating-point sums (scikit-learn keeps each row's
@@ -202,6 +208,7 @@ def cue_features(text: str, osce: bool, prefilter: bool = True) -> list[str]:
     there (a family with no such word start is skipped).  ``prefilter=False`` searches
     every family's own pattern: the reference the fast path is tested against.
     """
+    text = canonical(text)
     return _cue_strings(_cue_matches(text) if prefilter else _searched_matches(text), osce)
 
 
@@ -217,8 +224,8 @@ def _cue_strings(matches: tuple[tuple[str, bool], ...], osce: bool) -> list[str]
 
 
 def cue_families(text: str) -> frozenset[str]:
-    """The names of the cue families found in ``text``."""
-    return frozenset(name for name, _ in _cue_matches(text))
+    """The names of the cue families found in ``text`` (read with the organisation's names in their short form)."""
+    return frozenset(name for name, _ in _cue_matches(canonical(text)))
 
 
 def _cue_matches(text: str) -> tuple[tuple[str, bool], ...]:

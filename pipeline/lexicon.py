@@ -28,7 +28,7 @@ def has_special_folds(text: str) -> bool:
     """Whether ``text`` holds a :data:`FOLD_SPECIAL` character (ASCII text never does: answered without a scan)."""
     return not text.isascii() and _FOLD_SPECIAL_CHAR.search(text) is not None
 
-VERSION = "lexicon.v1"
+VERSION = "lexicon.v2"
 
 
 def _rx(*alternatives: str) -> re.Pattern:
@@ -108,9 +108,16 @@ class Lexicons:
         r"(?:small|restricted|limited) (?:number|quota)", r"expel\w*", r"expuls\w+", r"clos\w+ (?:the|its|down)", r"shut\w* down", r"downgrad\w+", r"not (?:to )?extend",
         r"block\w*", r"veto\w*", r"obstruct\w*", r"not allowed", r"turned (?:away|down)", r"persona non grata", r"terminat\w+", r"wind(?:ing)? up", r"suspend\w*",
         r"walk\w* out", r"boycott\w*", r"leave the", r"quit\w*", r"pull\w* out",
+        r"capp(?:ed|ing)\b", r"quotas?", r"withdr[ae]w\w* from", r"den(?:y|ied|ies)\b", r"revok\w+", r"evict\w*", r"oust\w*",
+        r"cut (?:off|short)", r"froze\w*", r"halt\w*", r"stopp?\w* (?:the|its|cooperation|funding|participation)",
+    )
+    crisis: re.Pattern = _rx(
+        r"leaderless", r"paraly[sz]\w+", r"deadlock\w*", r"stalemate", r"impasse", r"gridlock\w*", r"crisis", r"crises", r"frozen",
+        r"hostage", r"stalled", r"stuck", r"on life support", r"existential", r"decline", r"demise", r"collaps\w+", r"without a (?:budget|chair|head|leader)",
+        r"no (?:agreed )?(?:budget|chair|leadership|consensus)", r"(?:failed|unable|failure) to (?:agree|reach consensus|appoint)",
     )
     threat: re.Pattern = _rx(
-        r"taken into account", r"consequences", r"prosecut\w+", r"arrest\w*", r"criminal(?:ly)?", r"jail", r"warn\w*", r"ultimatum", r"retaliat\w+",
+        r"threaten\w*", r"taken into account", r"consequences", r"prosecut\w+", r"arrest\w*", r"criminal(?:ly)?", r"jail", r"warn\w*", r"ultimatum", r"retaliat\w+",
         r"reconsider\w*", r"review (?:its|our) (?:participation|cooperation|relations)", r"at its own risk", r"will not be tolerated", r"stay away",
         r"not welcome", r"unwelcome", r"lessons? (?:to be|will be) learned", r"draw (?:the appropriate )?conclusions",
     )
@@ -161,7 +168,7 @@ DEFAULT_LEXICONS = Lexicons()
 COOPERATIVE_FAMILIES = frozenset({"thanks", "praise", "welcome", "constructive", "partnership", "commitment", "strengthen", "implement",
                                   "support", "invite"})
 CRITICAL_FAMILIES = frozenset({"bias", "objectivity_lack", "double_standards", "politicised", "unfounded", "interference", "rejection",
-                               "refusal", "threat", "distrust", "objectivity_demand", "demand_verb"})
+                               "refusal", "crisis", "threat", "distrust", "objectivity_demand", "demand_verb"})
 
 
 def families(lex: Lexicons = DEFAULT_LEXICONS) -> list[tuple[str, re.Pattern]]:

@@ -22,20 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .lexicon import has_special_folds
+from .names import EXPLICIT as _EXPLICIT
 
 __all__ = ["Mention", "SentenceTarget", "find_mentions", "detect", "concerns_alone", "VERSION"]
 
 VERSION = "target.v2"
 
-_EXPLICIT = re.compile(
-    r"\bOSCE(?:/ODIHR)?(?:[’']s)?\b|\bODIHR\b|\bOrgani[sz]ation\s+for\s+Security\s+and\s+Co-?operation\s+in\s+Europe\b"
-    r"|\bOffice\s+for\s+Democratic\s+Institutions\s+and\s+Human\s+Rights\b|\bL?EOMs?\b|\bSMM\b|\bHCNM\b|\bRFoM\b"
-    r"|\bSpecial\s+Monitoring\s+Mission\b|\bMinsk\s+Group\b|\bChair(?:person|man|woman)-in-Office\b|\bCiO\b"
-    r"|\bHigh\s+Commissioner\s+on\s+National\s+Minorities\b|\bRepresentative\s+on\s+Freedom\s+of\s+the\s+Media\b"
-    r"|\bKosovo\s+Verification\s+Mission\b|\bAssistance\s+Group\s+to\s+Chechnya\b|\bCSCE\b"
-    r"|\bProgramme\s+Office\s+in\s+[A-Z]\w+|\bProject\s+Co-?ordinator\s+in\s+[A-Z]\w+|\bCentre\s+in\s+(?:Ashgabat|Bishkek|Astana|Almaty|Dushanbe)"
-    r"|\bPresence\s+in\s+Albania\b|\bMission\s+to\s+(?:Moldova|Georgia|Serbia|Skopje|Montenegro|Bosnia|Kosovo|Croatia|Ukraine)\b"
-)
 # Case-insensitive as a whole; (?-i:...) marks the parts that must keep their capital letter.
 _CONTEXTUAL = re.compile(
     r"\b(?:the\s+)?Office(?:[’']s)?\b(?!\s+of\s+(?:the\s+)?(?-i:[A-Z]))|\bthe\s+(?-i:Group)(?:[’']s)?\b|\b(?:an|this|that)\s+organi[sz]ation\b"

@@ -1,0 +1,96 @@
+"""The OSCE's names: every spelling of the organisation and its bodies, and one canonical form.
+
+Real news spells the organisation out ("the Organization for Security and Co-operation in
+Europe (OSCE)"), and the words of its name ("Co-operation", "Security") are the words of
+a cooperative cue.  The analyzer reads :func:`canonical` text, in which every spelling of a
+name is one short name, so that how a writer spells the OSCE cannot move a label: the
+invariance holds by construction, and ``tests/test_features.py`` checks it on the gold.
+
+Stdlib only: ingest (which keeps short lines that name the OSCE), target detection and
+the features all read the names from here.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["EXPLICIT", "COUNTRIES", "names_osce", "canonical"]
+
+# A name that always means the OSCE family (target detection's "explicit" mentions).
+EXPLICIT = re.compile(
+    r"\bOSCE(?:/ODIHR)?(?:[’']s)?\b|\bODIHR\b|\bOrgani[sz]ation\s+for\s+Security\s+and\s+Co-?operation\s+in\s+Europe\b"
+    r"|\bOffice\s+for\s+Democratic\s+Institutions\s+and\s+Human\s+Rights\b|\bL?EOMs?\b|\bSMM\b|\bHCNM\b|\bRFoM\b"
+    r"|\bSpecial\s+Monitoring\s+Mission\b|\bMinsk\s+Group\b|\bChair(?:person|man|woman)-in-Office\b|\bCiO\b"
+    r"|\bHigh\s+Commissioner\s+on\s+National\s+Minorities\b|\bRepresentative\s+on\s+Freedom\s+of\s+the\s+Media\b"
+    r"|\bKosovo\s+Verification\s+Mission\b|\bAssistance\s+Group\s+to\s+Chechnya\b|\bCSCE\b"
+    r"|\bProgramme\s+Office\s+in\s+[A-Z]\w+|\bProject\s+Co-?ordinator\s+in\s+[A-Z]\w+|\bCentre\s+in\s+(?:Ashgabat|Bishkek|Astana|Almaty|Dushanbe)"
+    r"|\bPresence\s+in\s+Albania\b|\bMission\s+to\s+(?:Moldova|Georgia|Serbia|Skopje|Montenegro|Bosnia|Kosovo|Croatia|Ukraine)\b"
+)
+
+
+def names_osce(text: str) -> bool:
+    """Whether ``text`` names the OSCE or one of its bodies outright.
+
+    >>> names_osce("Minsk refuses OSCE observers"), names_osce("Minsk refuses observers")
+    (True, False)
+    """
+    return EXPLICIT.search(text) is not None
+
+
+_CANONICAL = {"odihr": "ODIHR", "osce": "OSCE"}
+# The participating states (and Kosovo), as news names them.  Which country a sentence is about must not decide
+# its stance toward the OSCE ("Russia" -> "Belarus" moved 3% of labels before this); demonyms are left alone.
+COUNTRIES = (
+    "Albania", "Andorra", "Armenia", "Austria", "Azerbaijan", "Belarus", "Belgium", "Bosnia and Herzegovina", "Bosnia-Herzegovina",
+    "Bosnia", "Bulgaria", "Canada", "Croatia", "Cyprus", "Czech Republic", "Czechia", "Denmark", "Estonia", "Finland", "France",
+    "Georgia", "Germany", "Greece", "Holy See", "Hungary", "Iceland", "Ireland", "Italy", "Kazakhstan", "Kyrgyzstan",
+    "Kyrgyz Republic", "Latvia", "Liechtenstein", "Lithuania", "Luxembourg", "Malta", "Moldova", "Monaco", "Mongolia",
+    "Montenegro", "the Netherlands", "Netherlands", "North Macedonia", "Macedonia", "Norway", "Poland", "Portugal", "Romania",
+    "the Russian Federation", "Russian Federation", "Russia", "San Marino", "Serbia", "Slovakia", "Slovenia", "Spain", "Sweden",
+    "Switzerland", "Tajikistan", "Turkey", "Türkiye", "Turkmenistan", "Ukraine", "the United Kingdom", "United Kingdom",
+    "Great Britain", "Britain", "the United States of America", "the United States", "United States", "America", "Uzbekistan",
+    "Kosovo",
+)
+def _trie(words) -> str:
+    """A regex matching the longest of ``words`` that starts where it is tried, reading each character once."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for c in word:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
+_OSCE_LONG = r"Organi[sz]ation\s+for\s+Security\s+and\s+Co-?operation\s+in\s+Europe"
+_ODIHR_LONG = r"Office\s+for\s+Democratic\s+Institutions\s+and\s+Human\s+Rights"
+# Longest spellings first; a parenthesised short name after a long one is part of it.
+_LONG_NAMES = re.compile(
+    rf"(?P<odihr>(?:OSCE(?:[’']s)?\s+)?{_ODIHR_LONG}(?:\s*\((?:OSCE\s*/\s*)?ODIHR\))?|OSCE\s*/\s*ODIHR|OSCE\s+ODIHR)"
+    rf"|(?P<osce>{_OSCE_LONG}(?:\s*\(OSCE\))?)",
+    re.I,
+)
+# Case-sensitive (a country's name is capitalised); the trie form reads each character once.
+_COUNTRY = re.compile(r"\b" + _trie(COUNTRIES).replace("\\ ", r"\s+") + r"\b")
+
+
+def canonical(text: str) -> str:
+    """``text`` with every spelling of the OSCE and ODIHR written as the short name, and every participating state as "Country".
+
+    >>> canonical("The Organisation for Security and Co-operation in Europe (OSCE) sent observers to Belarus.")
+    'The OSCE sent observers to Country.'
+    >>> canonical("the OSCE Office for Democratic Institutions and Human Rights (ODIHR) and OSCE/ODIHR")
+    'the ODIHR and ODIHR'
+    """
+    low = text.lower()
+    if "security and co" in low or "democratic institutions" in low or "odihr" in low:
+        text = _LONG_NAMES.sub(lambda m: _CANONICAL[m.lastgroup], text)
+    return _COUNTRY.sub("Country", text)
