@@ -82,8 +82,8 @@ class StanceScorer:
         about a quarter of the time.
 
         >>> result = StanceScorer.load().score_article("OSCE observers praised\\n\\nThe minister thanked the OSCE observers.")
-        >>> result.n_osce, result.label
-        (1, 'cooperative')
+        >>> result.n_osce, result.label, [s.part for s in result.sentences]
+        (2, 'cooperative', ['title', 'body'])
         """
         return self.score_parsed(parse_article(text, article_id), sentiment)
 

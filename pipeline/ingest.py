@@ -20,6 +20,8 @@ from datetime import date as _date
 from itertools import islice
 from pathlib import Path
 
+from .names import names_osce
+
 __all__ = [
     "MAX_BYTES",
     "Article",
@@ -188,6 +190,7 @@ _CREDIT = re.compile(
 )
 _RATES = re.compile(r"\b[a-z]{3}\s*/\s*[a-z]{3}\b\s*[\d.,]+|\b(?:currency|exchange)\s+rates?\b", re.I)
 _WEATHER = re.compile(r"^weather\b|[+-]?\d+\s*(?:°\s*[CF]?|℃|℉)", re.I)
+_PLACE_TEMPERATURE = re.compile(r"^[^\W\d][\w .'’-]{0,24}:\s*[+-]?\d+\s*(?:°|℃|℉)")  # "Sofia: 14°C, cloudy, light rain"
 _PHONE = re.compile(r"^(?:tel\.?|phone|call us|hotline)?[:\s]*\+?[\d\s().-]{7,}$", re.I)
 _LIST_HEADING = re.compile(
     r"^(?:related(?:\s+(?:news|articles|stories|posts))?|popular(?:\s+news)?|most\s+(?:read|popular|viewed)"
@@ -218,7 +221,8 @@ _NAV_WORDS = frozenset(
     multimedia feature features official press releases release media centre center top categories
     tech technology lifestyle events event calendar more""".split()
 )
-_BREADCRUMB = re.compile(r"\s(?:>|»|›|/|\|)\s*|\s*(?:>|»|›|\|)\s")
+_BREADCRUMB = re.compile(r"\s(?:>|»|›|→|/|\|)\s*|\s*(?:>|»|›|→|\|)\s")
+_WIDE_GAP = re.compile(r"\S {2,}(?=\S)")  # menu items set apart by runs of spaces: "News  Politics  Economy"
 _BULLET = re.compile(r"^[•·*▪►\-–]\s*")
 
 
@@ -244,8 +248,10 @@ def _is_menu(line: str, words: list[str] | None = None) -> bool:
     if len(words) >= 3 and all(len(w) <= 3 for w in words) and not _TERMINAL.search(stripped):
         return True  # a language switcher: "рус қаз eng 中文"
     if len(words) <= 12 and _BREADCRUMB.search(stripped) and not _TERMINAL.search(stripped):
-        parts = [p for p in re.split(r"\s*(?:>|»|›|/|\|)\s*", stripped) if p.strip()]
+        parts = [p for p in re.split(r"\s*(?:>|»|›|→|/|\|)\s*", stripped) if p.strip()]
         return len(parts) >= 2 and all(len(_words(p)) <= 4 for p in parts) or len(parts) <= 1
+    if len(words) <= 12 and len(_WIDE_GAP.findall(stripped)) >= 2 and not _TERMINAL.search(stripped):
+        return all(len(_words(p)) <= 3 for p in re.split(r" {2,}", stripped))  # three or more short items in a row
     return False
 
 
@@ -295,7 +301,7 @@ def _line_rules(text: str, words: list[str] | None, checked: bool = False) -> st
             return "credit"
         if _RATES.search(text):
             return "rates"
-    if words is not None and len(words) <= 6 and _WEATHER.search(text):  # the length first: it rules out prose lines without a search
+    if words is not None and (len(words) <= 6 or _PLACE_TEMPERATURE.match(text)) and _WEATHER.search(text):  # length first: no prose search
         return "weather"
     if _PHONE.match(text):
         return "phone"
@@ -313,6 +319,21 @@ def _line_rules(text: str, words: list[str] | None, checked: bool = False) -> st
 def _is_prose(line: str) -> bool:
     """A content line that reads as running text: ends like a sentence, has some length."""
     return bool(_TERMINAL.search(line)) and _count_words(line, 6) >= 6
+
+
+def _is_osce_subhead(line: str) -> bool:
+    """A short line that names the OSCE and reads as a headline or subhead, not as a tags or keywords line.
+
+    Headlines carry stance most directly ("Belarus will not invite OSCE observers"), so such a line is kept
+    where other short lines are dropped; a run of capitalised names ("OSCE Elections Kazakhstan Ministry")
+    or a labelled list ("Tags: ODIHR, elections") is not a sentence.
+
+    >>> _is_osce_subhead("OSCE plays significant role in tense world"), _is_osce_subhead("Tags: ODIHR, elections, Foreign Ministry")
+    (True, False)
+    """
+    if not names_osce(line) or ":" in line[:12] or line.count(",") >= 2:
+        return False
+    return sum(1 for w in _words(line) if w.islower() and len(w) >= 4) >= 2
 
 
 def _is_headline(line: str) -> bool:
@@ -476,8 +497,8 @@ def parse_article(text: str, article_id: str, source: str | None = None) -> Arti
             continue
         if in_list and not (_is_prose(ln) and _count_words(ln, 25) >= 25):
             continue
-        if body_lines and not _is_prose(ln) and _count_words(ln, 20) < 20:
-            continue  # a tags line or a stray headline after the text began
+        if body_lines and not _is_prose(ln) and _count_words(ln, 20) < 20 and not _is_osce_subhead(ln):
+            continue  # a tags line or a stray headline after the text began (a subhead that names the OSCE stays)
         in_list = False
         body_lines.append(ln)
 
@@ -486,6 +507,8 @@ def parse_article(text: str, article_id: str, source: str | None = None) -> Arti
         dateline, rest = split_dateline(body_lines[0])
         body_lines[0] = rest.strip()
         body_lines = [ln for ln in body_lines if ln]
+    # A standfirst or subhead above the running text that names the OSCE is read too; the headline is the title.
+    body_lines[:0] = [ln for ln, k in zip(lines[:body_start], kinds[:body_start]) if k is None and ln != title and _is_osce_subhead(ln)]
     if outlet is None:
         outlet = _agency_of(dateline)
     body = "\n".join(body_lines)

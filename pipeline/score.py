@@ -24,7 +24,7 @@ import numpy as np
 
 from .core import LinearModel
 from .ingest import Article
-from .segment import sentence_spans
+from .segment import article_spans
 from .target import detect
 
 __all__ = ["SentenceScore", "ArticleScore", "aggregate", "score_article", "STANCE_THRESHOLD", "MIXED_SHARE"]
@@ -38,7 +38,11 @@ BOOTSTRAP_SEED = 20261123
 
 @dataclass(frozen=True)
 class SentenceScore:
-    """One sentence's evidence: where it is, whether it concerns the OSCE, its label and probabilities."""
+    """One sentence's evidence: where it is, whether it concerns the OSCE, its label and probabilities.
+
+    ``part`` is ``"title"`` for the headline's sentences (offsets into the title) and
+    ``"body"`` for the rest (offsets into the article body).
+    """
 
     idx: int
     start: int
@@ -47,10 +51,11 @@ class SentenceScore:
     osce: bool
     label: str
     probabilities: dict
+    part: str = "body"
 
     def to_dict(self) -> dict:
         """Plain JSON of the sentence's evidence."""
-        return {"idx": self.idx, "start": self.start, "end": self.end, "text": self.text, "osce": self.osce,
+        return {"idx": self.idx, "part": self.part, "start": self.start, "end": self.end, "text": self.text, "osce": self.osce,
                 "label": self.label, "probabilities": self.probabilities}
 
 
@@ -149,16 +154,21 @@ def score_article(article: Article, model: LinearModel, sentiment=None) -> Artic
 
     ``sentiment`` is a callable text -> VADER compound (``None``: not measured, ``sentiment`` is None).
     """
-    spans = sentence_spans(article.body)
-    texts = [article.body[s:e] for s, e in spans]
+    spans = article_spans(article.title, article.body)
+    texts = [(article.body if part == "body" else article.title)[s:e] for part, s, e in spans]
     targets = detect(texts, article.title)
     osce = [t.concerns for t in targets]
     probabilities = model.predict_proba(texts, osce, same_article=True) if texts else np.zeros((0, len(model.labels)))
     labels = model.labels
     best = probabilities.argmax(axis=1).tolist()
+    if any(osce):
+        # In an article about the OSCE, a sentence the target rules passed over but the model reads as taking a
+        # stance ("We will go our own way," the president said.) carries that stance toward the OSCE (rule 4).
+        neutral = labels.index("neutral")
+        osce = [o or b != neutral for o, b in zip(osce, best)]
     sentences = tuple(
-        SentenceScore(i, s, e, text, osce[i], labels[best[i]], {name: round(p, 6) for name, p in zip(labels, row)})
-        for i, ((s, e), text, row) in enumerate(zip(spans, texts, probabilities.tolist()))  # Python floats: no numpy scalars
+        SentenceScore(i, s, e, text, osce[i], labels[best[i]], {name: round(p, 6) for name, p in zip(labels, row)}, part)
+        for i, ((part, s, e), text, row) in enumerate(zip(spans, texts, probabilities.tolist()))  # Python floats: no numpy scalars
     )
     summary = aggregate(probabilities, osce, labels)
     tone = None if sentiment is None else (round(float(np.mean([sentiment(t) for t in texts])), 6) if texts else 0.0)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ABBREVIATIONS", "sentence_spans", "split_sentences"]
+__all__ = ["ABBREVIATIONS", "article_spans", "sentence_spans", "split_sentences"]
 
 # Abbreviations that end with a period but rarely end a sentence in news copy
 # (titles, ranks, months, states, corporate and Latin forms).  Lower case, no final period.
@@ -176,3 +176,20 @@ def sentence_spans(body: str) -> list[tuple[int, int]]:
 def split_sentences(body: str) -> list[str]:
     """The sentences of ``body`` as strings (see :func:`sentence_spans`)."""
     return [body[s:e] for s, e in sentence_spans(body)]
+
+
+def article_spans(title: str | None, body: str) -> list[tuple[str, int, int]]:
+    """``(part, start, end)`` of every sentence a reader sees: the headline's, then the body's.
+
+    Headlines carry stance most directly ("Minsk refuses OSCE observers"), so they are
+    sentences like any other; offsets are into ``title`` for the ``"title"`` part and into
+    ``body`` for the ``"body"`` part.  A title that only repeats the start of the body (a
+    page whose header line is the body's first sentence) is not read twice.
+
+    >>> article_spans("OSCE observers arrive", "They came on Monday.")
+    [('title', 0, 21), ('body', 0, 20)]
+    """
+    spans = [("body", s, e) for s, e in sentence_spans(body)]
+    if title and not body.startswith(title.rstrip("…").rstrip()):
+        spans[:0] = [("title", s, e) for s, e in sentence_spans(title)]
+    return spans

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from nltk.tokenize.destructive import NLTKWordTokenizer
 
-from .segment import ABBREVIATIONS, sentence_spans, split_sentences
+from .segment import ABBREVIATIONS, article_spans, sentence_spans, split_sentences
 
 __all__ = ["Sentence", "sentence_key", "tokenize_article", "split_sentences", "sentence_spans", "word_tokens", "ABBREVIATIONS"]
 
@@ -51,7 +51,7 @@ def sentence_key(article_id: str, text: str) -> str:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of an article: ``body[start:end] == text``."""
+    """One sentence of an article: ``body[start:end] == text`` (``title[start:end]`` for the headline's, ``part == "title"``)."""
 
     article_id: str
     sent_idx: int
@@ -59,6 +59,7 @@ class Sentence:
     end: int
     text: str
     tokens: tuple[str, ...]
+    part: str = "body"
 
     @property
     def key(self) -> str:
@@ -70,6 +71,7 @@ class Sentence:
         return {
             "article_id": self.article_id,
             "sent_idx": self.sent_idx,
+            "part": self.part,
             "key": self.key,
             "start": self.start,
             "end": self.end,
@@ -78,12 +80,13 @@ class Sentence:
         }
 
 
-def tokenize_article(article_id: str, body: str) -> list[Sentence]:
-    """Split an article body into :class:`Sentence` records with offsets and tokens."""
-    return [
-        Sentence(article_id, i, s, e, body[s:e], tuple(word_tokens(body[s:e])))
-        for i, (s, e) in enumerate(sentence_spans(body))
-    ]
+def tokenize_article(article_id: str, body: str, title: str | None = None) -> list[Sentence]:
+    """Split an article into :class:`Sentence` records with offsets and tokens: the headline's sentences, then the body's."""
+    sentences = []
+    for i, (part, s, e) in enumerate(article_spans(title, body)):
+        text = (body if part == "body" else title)[s:e]
+        sentences.append(Sentence(article_id, i, s, e, text, tuple(word_tokens(text)), part))
+    return sentences
 
 
 
@@ -112,7 +115,7 @@ def run(roots, articles_out, sentences_out, warn=print) -> tuple[int, int]:
         for message in article.warnings:
             warn(f"warning: {path}: {message}")
         articles.append(article.to_dict())
-        sentences.extend(s.to_dict() for s in tokenize_article(article.id, article.body))
+        sentences.extend(s.to_dict() for s in tokenize_article(article.id, article.body, article.title))
     write_jsonl(sentences_out, sentences)
     write_jsonl(articles_out, articles)
     return len(articles), len(sentences)

@@ -24,7 +24,7 @@ def corpus_sentences():
     sentences = []
     for path in iter_article_files(paths.input_roots()):
         article = read_article(path)
-        sentences.extend(tokenize_article(article.id, article.body))
+        sentences.extend(tokenize_article(article.id, article.body, article.title))
     return sentences
 
 

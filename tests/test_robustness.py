@@ -227,8 +227,8 @@ _settings = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), d
 @given(_text)
 def test_ingest_and_tokenize_never_crash_and_offsets_hold(text):
     article = parse_article(text, "x")
-    for s in tokenize_article(article.id, article.body):
-        assert article.body[s.start:s.end] == s.text and s.text.strip() == s.text
+    for s in tokenize_article(article.id, article.body, article.title):
+        assert (article.body if s.part == "body" else article.title)[s.start:s.end] == s.text and s.text.strip() == s.text
 
 
 @_settings

@@ -41,12 +41,20 @@ def test_tricky_splits(body, expected):
 
 def test_offsets_round_trip_on_seeds(seed_articles):
     for article in seed_articles.values():
-        sentences = tokenize_article(article.id, article.body)
+        sentences = tokenize_article(article.id, article.body, article.title)
         assert sentences
         for s in sentences:
-            assert article.body[s.start : s.end] == s.text
+            assert (article.body if s.part == "body" else article.title)[s.start : s.end] == s.text
             assert s.text == s.text.strip()
         assert [s.sent_idx for s in sentences] == list(range(len(sentences)))
+        repeats_body = article.body.startswith(article.title.rstrip("…"))  # 004: the header line is the body's start
+        assert [s.part for s in sentences][:2] == (["body", "body"] if repeats_body else ["title", "body"])  # the headline first, once
+
+
+def test_a_title_that_repeats_the_body_is_not_read_twice():
+    body = "The OSCE mission opened its office in Bishkek on Monday, the ministry said."
+    assert [s.part for s in tokenize_article("x", body, body[:40] + "…")] == ["body"]
+    assert [s.part for s in tokenize_article("x", body, "OSCE opens office")] == ["title", "body"]
 
 
 def test_seed_sentence_counts(seed_articles):
@@ -78,7 +86,8 @@ def test_stage_writes_both_files_deterministically_without_nltk_data(tmp_path):
     assert outputs[0] == outputs[1]
     records = [json.loads(line) for line in outputs[0][1].decode().splitlines()]
     assert {r["article_id"] for r in records} == {p.stem for p in (ROOT / "seeds").glob("*.txt")}
-    assert set(records[0]) == {"article_id", "sent_idx", "key", "start", "end", "text", "tokens"}
+    assert set(records[0]) == {"article_id", "sent_idx", "part", "key", "start", "end", "text", "tokens"}
+    assert records[0]["part"] == "title" and records[1]["part"] == "body"
 
 
 def test_stage_skips_bad_files_with_one_line_warning(tmp_path):
