@@ -9,20 +9,20 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 ARTICLE_FILES := $(shell find seeds data/raw -name '*.txt' -not -path '*/.*' 2>/dev/null | sort)
-INGEST := pipeline/ingest.py pipeline/tokenize.py pipeline/segment.py pipeline/files.py pipeline/paths.py
+INGEST := pipeline/ingest.py pipeline/tokenize.py pipeline/segment.py pipeline/names.py pipeline/files.py pipeline/paths.py
 
 SENTENCES := data/interim/sentences.jsonl
 ARTICLES := data/interim/articles.jsonl
 GOLD := $(wildcard data/gold/*.jsonl) data/gold/splits.json
 LABELS := data/processed/labels.jsonl
-LABEL_SRC := pipeline/label.py pipeline/lexicon.py pipeline/target.py pipeline/gold.py pipeline/metrics.py
+LABEL_SRC := pipeline/label.py pipeline/lexicon.py pipeline/target.py pipeline/names.py pipeline/segment.py pipeline/gold.py pipeline/metrics.py
 MODEL := models/stance/manifest.json
-TRAIN_SRC := pipeline/train.py pipeline/features.py pipeline/lexicon.py pipeline/core.py pipeline/metrics.py
+TRAIN_SRC := pipeline/train.py pipeline/features.py pipeline/lexicon.py pipeline/names.py pipeline/core.py pipeline/metrics.py
 SCORES := data/processed/scores.csv
 SCORE_SRC := pipeline/score.py pipeline/api.py pipeline/core.py pipeline/features.py pipeline/lexicon.py pipeline/target.py \
 	pipeline/cli.py pipeline/distribute.py $(INGEST)
 
-.PHONY: help setup tokens tokenize labels train score test bench scale fuzz lint clean
+.PHONY: help setup tokens tokenize labels train score real test bench scale fuzz lint clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_ -]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ $(SCORES) data/processed/scores.jsonl reports/stance_timeline.png &: $(ARTICLE_F
 	$(PY) -m pipeline score --save || [ $$? -eq 1 ]  # 1: some inputs skipped (named on stderr), the rest scored
 
 score: $(SCORES) ## score every article in seeds/ and data/raw/ -> data/processed/scores.*, reports/stance_timeline.png
+
+real: $(MODEL) | $(STAMP) ## the shipped model on the real-news yardstick (texts cached in data/real/cache/, not in git) -> reports/real.md
+	$(PY) scripts/real_news.py evaluate
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest
