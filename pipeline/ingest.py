@@ -363,7 +363,7 @@ def find_date(text: str) -> str | None:
 # "ASTANA. KAZINFORM", "NUR-SULTAN. KAZINFROM -", "BAKU, AZERTAC.", "ALMATY, March 3 (Reuters) -",
 # "WARSAW, 20 March 2023 –", "MOSCOW (AP) —", "BAKU, Azerbaijan, October 20.": an upper-case place
 # (and its country before a date), then an agency and/or a date.
-_CITY = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.\-]+(?:[ -][A-ZÀ-ÖØ-ÞА-ЯЁ][A-ZÀ-ÖØ-ÞА-ЯЁ'’.\-]+){0,2}"
+_CITY = r"[A-ZÀ-ÖØ-ÞĀ-ɏА-ЯЁ][A-ZÀ-ÖØ-ÞĀ-ɏА-ЯЁ'’.\-]+(?:[ -][A-ZÀ-ÖØ-ÞĀ-ɏА-ЯЁ][A-ZÀ-ÖØ-ÞĀ-ɏА-ЯЁ'’.\-]+){0,2}"  # CHIȘINĂU too
 _AGENCY = (
     r"(?:\([A-Z][\w .&/-]{0,24}\)|/[A-Z][^/\n]{1,30}/|[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[ -][A-Z]{2,})?|Trend|Kazinform|Interfax|Xinhua)"
 )
@@ -540,8 +540,9 @@ def parse_article(text: str, article_id: str, source: str | None = None) -> Arti
 
 
 def _mixed_script(text: str) -> bool:
+    """Latin letters beside letters of another script (a bilingual site name); accents are Latin ("Dačić")."""
     letters = [c for c in text if c.isalpha()]
-    return any(c.isascii() for c in letters) and any(not c.isascii() for c in letters)
+    return any(c <= "\u024f" for c in letters) and any(c > "\u024f" for c in letters)
 
 
 # --------------------------------------------------------------------------- files
