@@ -12,13 +12,15 @@ copied or paraphrased into the corpus.
     python scripts/real_news.py collect      # both readers' files + rulings -> labels.jsonl, agreement
     python scripts/real_news.py evaluate     # the shipped model (and peers) on the cached texts -> reports/real.md
 
-``make real`` runs ``evaluate``; without the cache it says so and exits with status 2.
+``make real`` runs ``evaluate``; without the cache it says so and exits with status 2.  The cache is
+``data/real/cache/`` or the folder ``OSCE_REAL_CACHE`` names (a copy kept outside the work tree).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sys
 from collections import Counter, defaultdict
@@ -33,7 +35,7 @@ from pipeline.segment import sentence_spans
 ROOT = Path(__file__).resolve().parents[1]
 
 REAL = ROOT / "data" / "real"
-CACHE = REAL / "cache"
+CACHE = Path(os.environ.get("OSCE_REAL_CACHE") or REAL / "cache")  # third-party texts: never in git
 MANIFEST = REAL / "manifest.jsonl"
 LABELS_FILE = REAL / "labels.jsonl"
 RULINGS = REAL / "rulings.jsonl"
@@ -325,9 +327,10 @@ def evaluate(model: str | None = None, write: bool = True) -> int:
     manifest = read_jsonl(MANIFEST)
     texts = cached_texts()
     if not texts:
-        print(f"error: the real-news texts are not cached here ({CACHE.relative_to(ROOT)}/texts/ holds none of the "
+        print(f"error: the real-news texts are not cached here ({CACHE}/texts/ holds none of the "
               f"{len(manifest)} excerpts in the manifest); they are third-party text, kept out of git. Rebuild the cache "
-              "from the URLs in data/real/manifest.jsonl (each text must match its SHA-1) and run `make real` again.",
+              "from the URLs in data/real/manifest.jsonl (each text must match its SHA-1), or point OSCE_REAL_CACHE at a copy, "
+              "and run `make real` again.",
               file=sys.stderr)
         return 2
     from pipeline import StanceScorer

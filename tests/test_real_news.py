@@ -5,6 +5,7 @@ measuring code to what it promises on excerpts written here, and `make real` to 
 """
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -70,7 +71,8 @@ def test_make_real_without_the_cache_says_so_and_exits_2(tmp_path):
     (tmp_path / "data" / "real").mkdir(parents=True)
     for name in ("manifest.jsonl", "labels.jsonl"):
         (tmp_path / "data" / "real" / name).write_text((ROOT / "data" / "real" / name).read_text(encoding="utf-8"))
-    result = subprocess.run([sys.executable, str(script), "evaluate"], capture_output=True, text=True, cwd=tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "OSCE_REAL_CACHE"}
+    result = subprocess.run([sys.executable, str(script), "evaluate"], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert result.returncode == 2
     assert "not cached here" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "reports").exists()
