@@ -667,7 +667,7 @@ def run(articles_path, sentences_path, labels_out, report_dir, gold=None, splits
     if agreement:
         lines += ["", "## Inter-annotator agreement", "",
                   f"An independent second reader, given the annotation guide and the article, labelled {agreement['n']} sentences "
-                  f"({agreement['n_articles']} whole articles) blind. Cohen's kappa against the first pass: "
+                  f"from {agreement['n_articles']} articles blind. Cohen's kappa against the first pass: "
                   f"**{agreement['kappa']:.3f}** (raw agreement {agreement['agreement']:.1%}); the {agreement['disagreements']} "
                   "disagreements were adjudicated against the guide (`data/gold/adjudication.jsonl`)."]
     lines += ["", f"Test macro-F1 of the kept combiner: {test['macro_f1']:.3f} ({verdict} the 0.80 target).", "",

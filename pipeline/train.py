@@ -3,11 +3,11 @@
 Training data is every sentence outside the test split: the train and dev splits and
 any article outside the gold (what users add under ``data/raw``).  Gold labels take
 precedence; sentences without gold carry the labelling functions' label, down-weighted
-by its confidence.  The feature set (``features.v3``) was chosen before dev joined the
-final fit: character n-grams were dropped because grouped cross-validation scored 0.847
-macro-F1 without them against 0.829 with them.  C and class weighting are chosen here by
-5-fold cross-validation grouped by article (no article in two folds), scored on gold
-sentences.  The test split is never fitted on or tuned against.  The exported model
+by its confidence.  Character n-grams were dropped because grouped cross-validation scored
+0.847 macro-F1 without them against 0.829 with them.  C and class weighting were chosen on the
+real-news yardstick (``CHOSEN``); 5-fold cross-validation grouped by article (no article in
+two folds), scored on gold sentences, is run over ``GRID`` and reported.  The test split is
+never fitted on or tuned against.  The exported model
 (``models/stance/``) is ``weights.npz`` + ``manifest.json``, written byte-for-byte
 reproducibly (fixed zip timestamps, sorted JSON).
 """
@@ -39,6 +39,12 @@ __all__ = ["make_pipeline", "training_table", "fit_and_select", "export_model", 
 
 WEAK_WEIGHT = 0.3
 GRID = [{"C": c, "class_weight": cw} for c in (0.5, 1.0, 3.0, 10.0, 30.0, 100.0) for cw in (None, "balanced")]
+# The settings the shipped model uses, chosen on the real-news yardstick (scripts/real_news.py, reports/real.md), the
+# project's dev set: on published news C=1 with balanced classes gave the best macro-F1 in context (0.644 against
+# 0.626-0.639 for C in 0.3-10) and calibrated probabilities (expected calibration error 0.012, against 0.06-0.11 for
+# C >= 3).  Cross-validation on the team's corpus, which reads easier than real news, prefers larger C (more confident
+# models): it is still run and reported, but it no longer chooses.
+CHOSEN = {"C": 1.0, "class_weight": "balanced"}
 FIT_SPLITS = ("train", "dev", "unlabelled")
 
 
@@ -78,8 +84,8 @@ def training_table(labels_path, sentences_path, gold: dict, splits: dict) -> dic
             "split": np.array(split), "gold": np.array(gold_y), "weak": np.array(weak_y)}
 
 
-def fit_and_select(table: dict, grid=GRID, n_splits: int = 5, n_jobs: int = 2) -> tuple[Pipeline, dict, list[dict]]:
-    """Grouped cross-validation over ``grid`` on the training sentences; refit the best on all of them.
+def fit_and_select(table: dict, grid=GRID, n_splits: int = 5, n_jobs: int = 2, chosen: dict | None = CHOSEN) -> tuple[Pipeline, dict, list[dict]]:
+    """Grouped cross-validation over ``grid`` on the training sentences; refit ``chosen`` (or, if None, the best) on all of them.
 
     Every training sentence enters twice: with its article context and alone (context
     dropout), so the model weighs the sentence's own words and scores a sentence without an
@@ -113,7 +119,7 @@ def fit_and_select(table: dict, grid=GRID, n_splits: int = 5, n_jobs: int = 2) -
         results.append({**params, "cv_macro_f1": m["macro_f1"], "cv_f_avg": m["f_avg"],
                         "cv_macro_f1_alone": evaluate(y[scored], pred_alone[scored])["macro_f1"]})
     best = max(results, key=lambda r: (r["cv_macro_f1"], -r["C"]))
-    params = {"C": best["C"], "class_weight": best["class_weight"]}
+    params = dict(chosen) if chosen else {"C": best["C"], "class_weight": best["class_weight"]}
     return fit(params, np.arange(len(docs))), params, results
 
 
@@ -201,7 +207,7 @@ def run(labels_path, sentences_path, model_dir, report_dir, gold_dir=None) -> di
         p = gold_root / name
         if p.exists():
             inputs[f"gold/{name}"] = _sha256(p)
-    best_cv = max(cv, key=lambda r: r["cv_macro_f1"])
+    best_cv = next(r for r in cv if r["C"] == params["C"] and r["class_weight"] == params["class_weight"])
     metrics = {"test": results, "cross_validation": cv, "params": params,
                "n_train_sentences": int(np.isin(table["split"], FIT_SPLITS).sum())}
     manifest = export_model(model, Path(model_dir), {
@@ -220,13 +226,15 @@ def run(labels_path, sentences_path, model_dir, report_dir, gold_dir=None) -> di
     lines = [
         "# Training report", "",
         f"Model `{manifest['model_version']}` ({manifest['n_features']} features, {SPEC['name']}); "
-        f"chosen by 5-fold cross-validation grouped by article: C={params['C']}, class_weight={params['class_weight']}.",
+        f"C={params['C']}, class_weight={params['class_weight']}, chosen on the real-news yardstick (pipeline.train.CHOSEN); "
+        "5-fold cross-validation grouped by article is reported below.",
         f"Trained on {metrics['n_train_sentences']} sentences outside the test split "
         f"(gold labels first, otherwise weak labels weighted {WEAK_WEIGHT} x confidence).", "",
         f"## Gold test split ({clf['n']} sentences, articles never seen in training)", "",
         "All rows computed in the same run on the same sentences.", "", MARKDOWN_HEADER,
         *(markdown_row(name, m) for name, m in results.items()), "",
-        f"Cross-validated macro-F1 of the chosen settings on the gold training sentences: {best_cv['cv_macro_f1']:.3f}.", "",
+        f"Cross-validated macro-F1 of the chosen settings on the gold training sentences: {best_cv['cv_macro_f1']:.3f} "
+        f"(the best of the grid: {max(r['cv_macro_f1'] for r in cv):.3f}).", "",
         "The classifier " + ("beats" if beat else "does NOT beat") + " the labelling functions alone on test macro-F1 "
         f"({clf['macro_f1']:.3f} vs {results['labelling functions']['macro_f1']:.3f}).", "",
         "### Classifier per class (test)", "", "| class | precision | recall | F1 | support |", "|---|---|---|---|---|",

@@ -65,28 +65,30 @@ def test_second_reader_sample_and_adjudication():
     assert all(gold[a["key"]]["label"] == a["final"] for a in adjudicated)
 
 
-ROUND_FOUR = ("writer_y", "writer_z", "writer_aa", "writer_ab", "writer_ac", "writer_ad", "writer_ae", "writer_af")
+# Rounds four and five were written in the registers, and at the class balance, of real news.
+REAL_REGISTER_WRITERS = ("writer_y", "writer_z", "writer_aa", "writer_ab", "writer_ac", "writer_ad", "writer_ae", "writer_af",
+                         "writer_ag", "writer_ah", "writer_ai", "writer_aj", "writer_ak", "writer_al", "writer_am")
 
 
-def _draft_rows(round_four: bool) -> list[dict]:
+def _draft_rows(real_registers: bool) -> list[dict]:
     rows = []
     for f in sorted((paths.GOLD / "drafts").glob("writer_*.jsonl")):
-        if (f.stem in ROUND_FOUR) == round_four:
+        if (f.stem in REAL_REGISTER_WRITERS) == real_registers:
             rows += [json.loads(line) for line in open(f, encoding="utf-8") if line.strip()]
     return rows
 
 
 def test_first_rounds_give_both_stances_thirty_percent_of_osce_sentences():
-    osce = [r["label"] for r in _draft_rows(round_four=False) if r["osce"]]
+    osce = [r["label"] for r in _draft_rows(real_registers=False) if r["osce"]]
     counts = Counter(osce)
     assert counts["critical"] / len(osce) >= 0.30
     assert counts["cooperative"] / len(osce) >= 0.30
 
 
-def test_round_four_follows_real_news_balance():
-    # Real news about the OSCE is mostly neutral (about 64 / 25 / 11 on the yardstick's kind of text).
-    rows = _draft_rows(round_four=True)
+def test_later_rounds_follow_real_news_balance():
+    # Real news about the OSCE is mostly neutral (62 / 28 / 11 on the real-news yardstick).
+    rows = _draft_rows(real_registers=True)
     counts = Counter(r["label"] for r in rows)
-    assert len(rows) >= 2000 and sum(r.get("title", False) for r in rows) >= 150  # headlines are labelled
+    assert len(rows) >= 4000 and sum(r.get("title", False) for r in rows) >= 300  # headlines are labelled
     assert 0.5 <= counts["neutral"] / len(rows) <= 0.7
     assert counts["critical"] / len(rows) >= 0.2 and counts["cooperative"] / len(rows) >= 0.1

@@ -41,12 +41,12 @@ def test_seed_003_is_critical_and_the_others_cooperative(seed_scores):
 
 
 # Fixed output of the shipped model on the seeds: regenerate deliberately after `make train`.
-PINNED = {
-    "000": (10, 0.355, "cooperative"),
-    "001": (7, 0.340, "cooperative"),
-    "002": (13, 0.339, "cooperative"),
-    "003": (6, -0.588, "critical"),
-    "004": (10, 0.616, "cooperative"),
+PINNED = {  # n_osce counts the headline since headlines are sentences (004's title repeats its first sentence)
+    "000": (11, 0.339, "cooperative"),
+    "001": (8, 0.316, "cooperative"),
+    "002": (14, 0.358, "cooperative"),
+    "003": (7, -0.412, "critical"),
+    "004": (10, 0.512, "cooperative"),
 }
 
 
