@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 ARTICLE_FILES := $(shell find seeds data/raw -name '*.txt' -not -path '*/.*' 2>/dev/null | sort)
-INGEST := pipeline/ingest.py pipeline/tokenize.py pipeline/segment.py pipeline/names.py pipeline/files.py pipeline/paths.py
+INGEST := pipeline/ingest.py pipeline/tokenize.py pipeline/segment.py pipeline/names.py pipeline/lexicon.py pipeline/files.py pipeline/paths.py
 
 SENTENCES := data/interim/sentences.jsonl
 ARTICLES := data/interim/articles.jsonl

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .lexicon import COOPERATIVE_FAMILIES, CRITICAL_FAMILIES, families, has_special_folds, literal_prefixes
+from .lexicon import COOPERATIVE_FAMILIES, CRITICAL_FAMILIES, families, has_special_folds, literal_prefixes, longest_first
 from .lexicon import VERSION as LEXICON_VERSION
 from .names import canonical
 
@@ -57,35 +57,12 @@ if any(c.isupper() for _, p, _, _ in _CUE_FAMILIES for c in re.sub(r"\\.", "", p
     raise ImportError("lexicon patterns must be written in lower case (they are matched against lower-cased text)")
 
 
-def _longest_first(words) -> str:
-    """A regex matching the longest of ``words`` that starts where it is tried, as a trie.
-
-    Equal to the alternation of the words longest first, but it reads each character once
-    instead of trying every word in turn (4x faster on 440 prefixes).
-    """
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for c in word:
-            node = node.setdefault(c, {})
-        node[""] = {}  # a word ends here
-
-    def emit(node: dict) -> str:
-        branches = [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body  # greedy: the longer word first, else end here
-
-    return emit(trie)
-
-
 # One pass of one regex finds which prefixes begin each word: the longest prefix wins, so the
 # match at a word start is the longest prefix there, and every shorter prefix found there is
 # a prefix of it.  _FAMILIES_AFTER maps each prefix to the families any of its own prefixes
 # (itself included) belongs to, so no family that could match is skipped.
 _ALL_PREFIXES = sorted({p for *_, prefixes in _CUE_FAMILIES if prefixes for p in prefixes}, key=lambda p: (-len(p), p))
-_PREFIX_RE = re.compile(r"\b(?=\w)(?=(" + _longest_first(_ALL_PREFIXES) + "))")  # zero-width: overlaps count
+_PREFIX_RE = re.compile(r"\b(?=\w)(?=(" + longest_first(_ALL_PREFIXES) + "))")  # zero-width: overlaps count
 _FAMILIES_AFTER = {
     p: tuple(i for i, (*_, prefixes) in enumerate(_CUE_FAMILIES) if prefixes and any(p[:k] in prefixes for k in range(1, len(p) + 1)))
     for p in _ALL_PREFIXES

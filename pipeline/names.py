@@ -4,15 +4,17 @@ Real news spells the organisation out ("the Organization for Security and Co-ope
 Europe (OSCE)"), and the words of its name ("Co-operation", "Security") are the words of
 a cooperative cue.  The analyzer reads :func:`canonical` text, in which every spelling of a
 name is one short name, so that how a writer spells the OSCE cannot move a label: the
-invariance holds by construction, and ``tests/test_features.py`` checks it on the gold.
+invariance holds by construction, and ``tests/test_names.py`` checks it on the gold.
 
-Stdlib only: ingest (which keeps short lines that name the OSCE), target detection and
+Stdlib only (and the lexicon's regex helper): ingest (which keeps short lines that name the OSCE), target detection and
 the features all read the names from here.
 """
 
 from __future__ import annotations
 
 import re
+
+from .lexicon import longest_first
 
 __all__ = ["EXPLICIT", "COUNTRIES", "names_osce", "canonical"]
 
@@ -51,23 +53,6 @@ COUNTRIES = (
     "Great Britain", "Britain", "the United States of America", "the United States", "United States", "America", "Uzbekistan",
     "Kosovo",
 )
-def _trie(words) -> str:
-    """A regex matching the longest of ``words`` that starts where it is tried, reading each character once."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for c in word:
-            node = node.setdefault(c, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        branches = [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(trie)
 
 
 _OSCE_LONG = r"Organi[sz]ation\s+for\s+Security\s+and\s+Co-?operation\s+in\s+Europe"
@@ -79,7 +64,7 @@ _LONG_NAMES = re.compile(
     re.I,
 )
 # Case-sensitive (a country's name is capitalised); the trie form reads each character once.
-_COUNTRY = re.compile(r"\b" + _trie(COUNTRIES).replace("\\ ", r"\s+") + r"\b")
+_COUNTRY = re.compile(r"\b" + longest_first(COUNTRIES).replace("\\ ", r"\s+") + r"\b")
 
 
 def canonical(text: str) -> str:

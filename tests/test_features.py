@@ -43,10 +43,10 @@ def test_prefilter_is_exact_on_arbitrary_text(text):
 def test_trie_of_prefixes_matches_like_the_longest_first_alternation(words, text):
     import re
 
-    from pipeline.features import _longest_first
+    from pipeline.lexicon import longest_first
 
     plain = re.compile("(?=(" + "|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w)))) + "))")
-    trie = re.compile("(?=(" + _longest_first(words) + "))")
+    trie = re.compile("(?=(" + longest_first(words) + "))")
     assert [(m.start(), m.group(1)) for m in trie.finditer(text)] == [(m.start(), m.group(1)) for m in plain.finditer(text)]
 
 
