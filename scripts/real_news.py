@@ -116,7 +116,7 @@ def packets(n: int) -> int:
     for s in sentences:
         by_excerpt[s["excerpt"]].append(s)
     manifest = {r["id"]: r for r in read_jsonl(MANIFEST)}
-    total, k, size = 0, 0, len(sentences) / n
+    total, size = 0, len(sentences) / n
     out: list[list[str]] = [[] for _ in range(n)]
     counts = [0] * n
     for excerpt, group in sorted(by_excerpt.items(), key=lambda kv: kv[0]):
@@ -136,12 +136,10 @@ def packets(n: int) -> int:
 
 
 def kappa(a: list[str], b: list[str]) -> float:
-    """Cohen's kappa of two readings of the same items."""
-    n = len(a)
-    observed = sum(x == y for x, y in zip(a, b)) / n
-    ca, cb = Counter(a), Counter(b)
-    expected = sum(ca[k] * cb[k] for k in LABELS) / (n * n)
-    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+    """Cohen's kappa of two readings of the same items (NLTK's AnnotationTask, as the label stage reports it)."""
+    from nltk.metrics.agreement import AnnotationTask
+
+    return AnnotationTask(data=[(coder, str(i), label) for i, pair in enumerate(zip(a, b)) for coder, label in zip("ab", pair)]).kappa()
 
 
 def collect() -> int:
