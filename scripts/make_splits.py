@@ -11,13 +11,15 @@ import random
 from collections import defaultdict
 from pathlib import Path
 
+from build_gold import TITLE_READER
+
 ROOT = Path(__file__).resolve().parents[1]
 
 by_writer = defaultdict(set)
 for path in ("data/gold/corpus.jsonl", "data/gold/seeds.jsonl"):
     for line in open(ROOT / path, encoding="utf-8"):
         g = json.loads(line)
-        if g.get("annotator") != "title_reader":  # a headline labelled later belongs to its article's writer
+        if g.get("annotator") != TITLE_READER:  # a line labelled later belongs to its article's writer
             by_writer[g["annotator"] if path.endswith("corpus.jsonl") else "seed"].add(g["article_id"])
 
 FIRST_ROUND = {"writer_a", "writer_b", "writer_c", "writer_d", "writer_e", "writer_f", "writer_g"}
