@@ -317,8 +317,22 @@ def _line_rules(text: str, words: list[str] | None, checked: bool = False) -> st
 
 
 def _is_prose(line: str) -> bool:
-    """A content line that reads as running text: ends like a sentence, has some length."""
-    return bool(_TERMINAL.search(line)) and _count_words(line, 6) >= 6
+    """A content line that reads as running text: ends like a sentence and has some length, or is a paragraph
+    whose last sentence ends otherwise (in a parenthesised date, a colon, a cut-off quote).
+
+    >>> _is_prose("The mission deployed its observers across the country."), _is_prose("Related news")
+    (True, False)
+    >>> _is_prose("He argued that monitoring the vote was a step too far for the country and its sovereignty. "
+    ...           "A reader disagrees with him on who began the process (August 16, 2004)")
+    True
+    """
+    if _TERMINAL.search(line):
+        return _count_words(line, 6) >= 6
+    return _count_words(line, _PARAGRAPH_WORDS) >= _PARAGRAPH_WORDS and _INNER_STOP.search(line) is not None
+
+
+_PARAGRAPH_WORDS = 25
+_INNER_STOP = re.compile(r"\w[.!?][\"'»”’)\]]*\s+[\"“‘(]?[A-Z]")  # a sentence ends and the next begins
 
 
 def _is_osce_subhead(line: str) -> bool:
@@ -330,10 +344,15 @@ def _is_osce_subhead(line: str) -> bool:
 
     >>> _is_osce_subhead("OSCE plays significant role in tense world"), _is_osce_subhead("Tags: ODIHR, elections, Foreign Ministry")
     (True, False)
+    >>> _is_osce_subhead("Lessons from the OSCE Special Monitoring Mission for Ceasefire Monitoring"), _is_osce_subhead("OSCE Elections Kazakhstan")
+    (True, False)
     """
     if not names_osce(line) or ":" in line[:12] or line.count(",") >= 2:
         return False
-    return sum(1 for w in _words(line) if w.islower() and len(w) >= 4) >= 2
+    # A phrase has lower-case words, and one of them a content word or a longer preposition ("from", "budget");
+    # a body's name ("OSCE Mission to Bosnia and Herzegovina") has only short function words.
+    lower = [len(w) for w in _words(line) if w.islower()]
+    return len(lower) >= 2 and max(lower) >= 4
 
 
 def _is_headline(line: str) -> bool:

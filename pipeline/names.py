@@ -20,8 +20,8 @@ __all__ = ["EXPLICIT", "COUNTRIES", "names_osce", "canonical"]
 
 # A name that always means the OSCE family (target detection's "explicit" mentions).
 EXPLICIT = re.compile(
-    r"\bOSCE(?:/ODIHR)?(?:[’']s)?\b|\bODIHR\b|\bOrgani[sz]ation\s+for\s+Security\s+and\s+Co-?operation\s+in\s+Europe\b"
-    r"|\bOffice\s+for\s+Democratic\s+Institutions\s+and\s+Human\s+Rights\b|\bL?EOMs?\b|\bSMM\b|\bHCNM\b|\bRFoM\b"
+    r"\bOSCE(?:/ODIHR)?(?:[’']s)?\b|\bODIHR\b|(?i:\bOrgani[sz]ation\s+for\s+Security\s+(?:and|&)\s+Co-?operation\s+in\s+Europe\b)"
+    r"|(?i:\bOffice\s+for\s+Democratic\s+Institutions\s+(?:and|&)\s+Human\s+Rights\b)|\bL?EOMs?\b|\bSMM\b|\bHCNM\b|\bRFoM\b"
     r"|\bSpecial\s+Monitoring\s+Mission\b|\bMinsk\s+Group\b|\bChair(?:person|man|woman)-in-Office\b|\bCiO\b"
     r"|\bHigh\s+Commissioner\s+on\s+National\s+Minorities\b|\bRepresentative\s+on\s+Freedom\s+of\s+the\s+Media\b"
     r"|\bKosovo\s+Verification\s+Mission\b|\bAssistance\s+Group\s+to\s+Chechnya\b|\bCSCE\b"
@@ -55,8 +55,8 @@ COUNTRIES = (
 )
 
 
-_OSCE_LONG = r"Organi[sz]ation\s+for\s+Security\s+and\s+Co-?operation\s+in\s+Europe"
-_ODIHR_LONG = r"Office\s+for\s+Democratic\s+Institutions\s+and\s+Human\s+Rights"
+_OSCE_LONG = r"Organi[sz]ation\s+for\s+Security\s+(?:and|&)\s+Co-?operation\s+in\s+Europe"
+_ODIHR_LONG = r"Office\s+for\s+Democratic\s+Institutions\s+(?:and|&)\s+Human\s+Rights"
 # Longest spellings first; a parenthesised short name after a long one is part of it.
 _LONG_NAMES = re.compile(
     rf"(?P<odihr>(?:OSCE(?:[’']s)?\s+)?{_ODIHR_LONG}(?:\s*\((?:OSCE\s*/\s*)?ODIHR\))?|OSCE\s*/\s*ODIHR|OSCE\s+ODIHR)"
@@ -76,6 +76,6 @@ def canonical(text: str) -> str:
     'the ODIHR and ODIHR'
     """
     low = text.lower()
-    if "security and co" in low or "democratic institutions" in low or "odihr" in low:
+    if "europe" in low or "democratic" in low or "odihr" in low:  # each long spelling holds one (any spacing, "and" or "&")
         text = _LONG_NAMES.sub(lambda m: _CANONICAL[m.lastgroup], text)
     return _COUNTRY.sub("Country", text)

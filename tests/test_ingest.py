@@ -94,6 +94,28 @@ def test_other_boilerplate_is_removed_by_general_rules():
     ]
 
 
+def test_a_paragraph_is_kept_however_its_last_sentence_ends():
+    # A blog post opens with a paragraph whose last sentence ends in a date, not a full stop: it is running text,
+    # not a pre-body line to drop (on the real page it held the post's whole stance toward the OSCE).
+    text = ("In an op-ed today, I argued that letting the monitors of the OSCE watch the vote, as Washington wished, was a step "
+            "too far for the country. A reader points out that the invitation came from the State Department and not from Congress. "
+            "(August 16, 2004)\nUpdate: readers asked for the names of the members, and these follow:\nAnna Smith of Ohio\n"
+            "The monitors arrived on Monday and began their work in twelve counties across the state.")
+    a = parse_article(text, "blog")
+    assert a.body.startswith("In an op-ed today, I argued that letting the monitors of the OSCE watch the vote")
+    assert "A reader points out" in a.body
+
+
+def test_a_title_case_subhead_that_names_the_osce_is_read_but_a_bodys_name_is_not():
+    text = ("Presence without Power\nLessons from the OSCE Special Monitoring Mission for Ceasefire Monitoring in Ukraine\n"
+            "OSCE Mission to Bosnia and Herzegovina\n\nDiplomats are again weighing an unarmed monitoring mission for a "
+            "ceasefire, and the record of the last one is being read closely.")
+    a = parse_article(text, "analysis")
+    assert a.title == "Presence without Power"
+    assert a.body.split("\n")[0] == "Lessons from the OSCE Special Monitoring Mission for Ceasefire Monitoring in Ukraine"
+    assert "Bosnia" not in a.body
+
+
 def test_wire_dateline_with_date_and_agency():
     a = read_article(FIXTURES / "plain_wire.txt")
     assert a.title == "OSCE monitors report restrictions on movement"

@@ -22,6 +22,9 @@ OSCE_SPELLINGS = [
     "Organisation for Security and Cooperation in Europe",
     "Organization for Security and Co-operation in Europe (OSCE)",
     "Organisation for Security and Cooperation in Europe (OSCE)",
+    "Organization for Security and Co-Operation in Europe",  # title case, as US papers print it
+    "Organization For Security And Cooperation In Europe",
+    "Organization for Security & Cooperation in Europe",
 ]
 ODIHR_SPELLINGS = [
     "OSCE/ODIHR",
@@ -29,6 +32,7 @@ ODIHR_SPELLINGS = [
     "OSCE Office for Democratic Institutions and Human Rights",
     "Office for Democratic Institutions and Human Rights (ODIHR)",
     "OSCE Office for Democratic Institutions and Human Rights (OSCE/ODIHR)",
+    "Office for Democratic Institutions & Human Rights",
 ]
 
 
@@ -63,6 +67,8 @@ def test_every_spelling_reads_as_the_short_name():
         assert names_osce(f"The {spelling} sent observers.")
     for spelling in ODIHR_SPELLINGS:
         assert canonical(f"The {spelling} sent observers.") == "The ODIHR sent observers."
+        assert names_osce(f"The {spelling} sent observers.")
+    assert names_osce("The \u201cOrganization for Security and Co-Operation in Europe\u201d is not a UN agency.")
     assert canonical("Russia and the Russian Federation; Russian diplomats") == "Country and Country; Russian diplomats"
     assert canonical("Security and cooperation in Europe were discussed.") == "Security and cooperation in Europe were discussed."
 

@@ -45,7 +45,7 @@ PINNED = {  # n_osce counts the headline since headlines are sentences (004's ti
     "000": (11, 0.339, "cooperative"),
     "001": (8, 0.316, "cooperative"),
     "002": (14, 0.358, "cooperative"),
-    "003": (7, -0.412, "critical"),
+    "003": (7, -0.410, "critical"),
     "004": (10, 0.512, "cooperative"),
 }
 
