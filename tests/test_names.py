@@ -25,6 +25,7 @@ OSCE_SPELLINGS = [
     "Organization for Security and Co-Operation in Europe",  # title case, as US papers print it
     "Organization For Security And Cooperation In Europe",
     "Organization for Security & Cooperation in Europe",
+    "ORGANIZATION FOR SECURITY AND CO-OPERATION IN EUROPE",  # a headline in capitals
 ]
 ODIHR_SPELLINGS = [
     "OSCE/ODIHR",
