@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterable, Iterator, Sequence
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -25,10 +26,27 @@ from .ingest import MAX_BYTES, Article, InputError, iter_article_files, iter_jso
 from .score import ArticleScore, score_article
 from .target import concerns_alone
 
-__all__ = ["StanceScorer", "DEFAULT_MODEL"]
-
-DEFAULT_MODEL = paths.MODELS / "stance"
+__all__ = ["StanceScorer", "shipped_model"]
 CHUNK_ARTICLES = 16  # articles per task sent to a worker process
+
+
+def shipped_model():
+    """Where the shipped model is, and what to do if it is damaged: ``(folder, fix)``.
+
+    The model is package data (``pipeline.models``, the checkout's ``models/`` folder), so an installed
+    wheel, an editable install and a zip import all find it from any working directory.  With
+    ``OSCE_STANCE_ROOT`` set (the Make stages of a copied checkout), the model of that checkout is read;
+    a source tree put on ``sys.path`` without an install reads its own ``models/``.
+    """
+    checkout_fix = "run `make train` to rebuild it"
+    if os.environ.get("OSCE_STANCE_ROOT"):
+        return paths.MODELS / "stance", checkout_fix
+    try:
+        folder = resources.files("pipeline.models") / "stance"
+    except ModuleNotFoundError:
+        return paths.MODELS / "stance", checkout_fix
+    in_checkout = isinstance(folder, Path) and folder.resolve() == (paths.MODELS / "stance").resolve()
+    return folder, checkout_fix if in_checkout else "reinstall osce-stance (`pip install --force-reinstall osce-stance`)"
 
 
 class StanceScorer:
@@ -48,7 +66,15 @@ class StanceScorer:
     @classmethod
     def load(cls, path: str | os.PathLike | None = None) -> StanceScorer:
         """Load the shipped model, or the model folder at ``path``."""
-        return cls(LinearModel.load(Path(path) if path else DEFAULT_MODEL))
+        if path:
+            return cls(LinearModel.load(Path(path), fix="give a folder written by `osce-stance train` (`make train` in a checkout)"))
+        folder, fix = shipped_model()
+        return cls(LinearModel.load(folder, fix=fix))
+
+    @property
+    def version(self) -> str | None:
+        """The loaded model's version (``stance-0.1.0``), from its manifest."""
+        return self.model.version
 
     @property
     def labels(self) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ import argparse
 import os
 import signal
 import sys
+from pathlib import Path
 
 from . import __version__, paths
 from .ingest import MAX_BYTES, missing_inputs
@@ -18,10 +19,34 @@ def _warn(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+class _UsageError(Exception):
+    """A command line that cannot run as given: one line on stderr, exit code 2."""
+
+
+def _in_checkout(value, default, what: str):
+    """``value``, or ``default`` (a path inside the checkout) when it was not given; outside a checkout, a usage error."""
+    if value is not None:
+        return value
+    if not paths.is_checkout():
+        raise _UsageError(f"give {what}: the default ({default.relative_to(paths.ROOT)}) exists only in a checkout of osce-stance")
+    return default
+
+
+def _inputs(args: argparse.Namespace) -> list:
+    if args.inputs:
+        return args.inputs
+    if not paths.is_checkout():
+        raise _UsageError(f"osce-stance {args.command}: give the files or folders to read (seeds/ and data/raw/ are "
+                          "the default only in a checkout of osce-stance)")
+    return paths.input_roots()
+
+
 def _cmd_tokenize(args: argparse.Namespace) -> int:
     from .tokenize import run
 
-    n_articles, n_sentences = run(args.inputs or paths.input_roots(), args.articles, args.sentences, warn=_warn)
+    args.articles = _in_checkout(args.articles, paths.ARTICLES_JSONL, "--articles")
+    args.sentences = _in_checkout(args.sentences, paths.SENTENCES_JSONL, "--sentences")
+    n_articles, n_sentences = run(_inputs(args), args.articles, args.sentences, warn=_warn)
     print(f"tokenize: {n_articles} articles, {n_sentences} sentences -> {args.sentences}")
     return 0 if n_articles else 2
 
@@ -37,6 +62,10 @@ def _cmd_label(args: argparse.Namespace) -> int:
         return 0
     from .label import run
 
+    args.articles = _in_checkout(args.articles, paths.ARTICLES_JSONL, "--articles")
+    args.sentences = _in_checkout(args.sentences, paths.SENTENCES_JSONL, "--sentences")
+    args.out = _in_checkout(args.out, paths.LABELS_JSONL, "--out")
+    args.reports = Path(_in_checkout(args.reports, paths.REPORTS, "--reports"))
     m = run(args.articles, args.sentences, args.out, args.reports)
     dev, test = m[m["combiner"]]["dev"], m[m["combiner"]]["test"]
     print(f"label: {m['n_sentences']} sentences, {m['combiner']} vote, macro-F1 dev {dev['macro_f1']:.3f} "
@@ -45,8 +74,23 @@ def _cmd_label(args: argparse.Namespace) -> int:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from .train import run
+    from .train import REPORTS, REPRODUCIBLE_ENV, run, up_to_date
 
+    args.labels = _in_checkout(args.labels, paths.LABELS_JSONL, "--labels")
+    args.sentences = _in_checkout(args.sentences, paths.SENTENCES_JSONL, "--sentences")
+    args.model = _in_checkout(args.model, paths.MODELS / "stance", "--model")
+    args.reports = _in_checkout(args.reports, paths.REPORTS, "--reports")
+    if not args.force and up_to_date(args.labels, args.sentences, args.model, args.reports):
+        for path in [Path(args.model) / "manifest.json", Path(args.model) / "weights.npz", *(Path(args.reports) / r for r in REPORTS)]:
+            path.touch()  # newer than the inputs for Make: checked by content, not by time
+        print(f"train: {args.model} already holds the model of these inputs and this code (SHA-256 in its manifest); "
+              "--force fits it again")
+        return 0
+    if any(os.environ.get(k) != v for k, v in REPRODUCIBLE_ENV.items()):
+        # numpy and OpenBLAS read these once, at import: fit in a fresh interpreter that has them
+        import subprocess
+
+        return subprocess.call([sys.executable, "-m", "pipeline", *args.argv], env={**os.environ, **REPRODUCIBLE_ENV})
     m = run(args.labels, args.sentences, args.model, args.reports)
     clf = m["test"]["classifier"]
     print(f"train: C={m['params']['C']}, test macro-F1 {clf['macro_f1']:.3f}, F_avg {clf['f_avg']:.3f} -> {args.model}")
@@ -91,7 +135,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
         skipped.append(path)
         _warn(f"warning: {path}: skipped: {exc.strerror if isinstance(exc, OSError) else exc}")
 
-    inputs = args.inputs or paths.input_roots()
+    inputs = _inputs(args)
+    if args.save and not paths.is_checkout():
+        raise _UsageError("--save writes the checkout's data/processed/ and reports/; outside a checkout use --out FILE")
     missing = missing_inputs(inputs)
     if missing:
         _warn(f"error: no such file or folder: {missing[0]}")
@@ -187,24 +233,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     tok = sub.add_parser("tokenize", help="ingest articles and split them into sentences")
     tok.add_argument("inputs", nargs="*", help="files or folders (default: seeds/ and data/raw/)")
-    tok.add_argument("--articles", default=paths.ARTICLES_JSONL, help="articles JSON Lines output")
-    tok.add_argument("--sentences", default=paths.SENTENCES_JSONL, help="sentences JSON Lines output")
+    tok.add_argument("--articles", help="articles JSON Lines output (default: data/interim/articles.jsonl)")
+    tok.add_argument("--sentences", help="sentences JSON Lines output (default: data/interim/sentences.jsonl)")
     tok.set_defaults(func=_cmd_tokenize)
 
     lab = sub.add_parser("label", help="weak labels for the corpus; or, given sentences, their predicted stance")
     lab.add_argument("sentence", nargs="*", help="sentences to classify with the trained model")
     lab.add_argument("--model", default=None, help="model folder (default: the shipped models/stance)")
-    lab.add_argument("--articles", default=paths.ARTICLES_JSONL)
-    lab.add_argument("--sentences", default=paths.SENTENCES_JSONL)
-    lab.add_argument("--out", default=paths.LABELS_JSONL)
-    lab.add_argument("--reports", default=paths.REPORTS, type=__import__("pathlib").Path)
+    lab.add_argument("--articles", help="default: data/interim/articles.jsonl")
+    lab.add_argument("--sentences", help="default: data/interim/sentences.jsonl")
+    lab.add_argument("--out", help="default: data/processed/labels.jsonl")
+    lab.add_argument("--reports", help="default: reports/")
     lab.set_defaults(func=_cmd_label)
 
     tr = sub.add_parser("train", help="fit the classifier and export models/stance/")
-    tr.add_argument("--labels", default=paths.LABELS_JSONL)
-    tr.add_argument("--sentences", default=paths.SENTENCES_JSONL)
-    tr.add_argument("--model", default=paths.MODELS / "stance")
-    tr.add_argument("--reports", default=paths.REPORTS)
+    tr.add_argument("--labels", help="default: data/processed/labels.jsonl")
+    tr.add_argument("--sentences", help="default: data/interim/sentences.jsonl")
+    tr.add_argument("--model", help="output folder (default: models/stance/, the package's shipped model)")
+    tr.add_argument("--reports", help="default: reports/")
+    tr.add_argument("--force", action="store_true", help="fit even when the model's manifest records these inputs and this code")
     tr.set_defaults(func=_cmd_train)
 
     sc = sub.add_parser("score", help="score articles: stance toward the OSCE with evidence")
@@ -232,7 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    args.argv = argv
     # SIGTERM unwinds like Ctrl-C, so every atomic write in progress removes its temporary file.
     signal.signal(signal.SIGTERM, _terminate)
     try:
@@ -241,6 +290,9 @@ def main(argv: list[str] | None = None) -> int:
         _warn("interrupted")
         return 130
     except _NothingScored:
+        return 2
+    except _UsageError as exc:
+        _warn(f"error: {exc}")
         return 2
     except BrokenPipeError:  # `osce-stance score ... | head`
         sys.stderr.close()

@@ -11,17 +11,24 @@ followed by a multinomial ``LogisticRegression.predict_proba``, on the features 
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import math
+import os
 import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .features import ALONE, analyze, article_features, document
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = ["FORMAT_VERSION", "ModelError", "LinearModel"]
 
@@ -43,17 +50,22 @@ class LinearModel:
     coef: np.ndarray
     intercept: np.ndarray
     manifest: dict
-    folder: Path | None = None
+    folder: Path | Traversable | None = None
+    sha256: str | None = None  # of weights.npz: names the model in a run's manifest
 
     @classmethod
-    def load(cls, folder: str | Path) -> LinearModel:
-        """Load and check a model folder written by ``pipeline.train``."""
-        folder = Path(folder)
+    def load(cls, folder: str | os.PathLike | Traversable, fix: str = "run `make train` to rebuild it") -> LinearModel:
+        """Load and check a model folder written by ``pipeline.train``.
+
+        ``folder`` is a path or a :class:`~importlib.resources.abc.Traversable` (package data, also inside a
+        zip); ``fix`` ends every error message: what the user can do about a missing or damaged file.
+        """
+        if isinstance(folder, (str, os.PathLike)):
+            folder = Path(folder)
         manifest_path, weights_path = folder / "manifest.json", folder / "weights.npz"
-        fix = "run `make train` to rebuild it"
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        except (FileNotFoundError, KeyError):  # KeyError: a file missing from a zip import
             raise ModelError(f"{manifest_path}: missing; {fix}") from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise ModelError(f"{manifest_path}: not valid JSON ({exc}); {fix}") from None
@@ -61,11 +73,14 @@ class LinearModel:
             found = manifest.get("format_version") if isinstance(manifest, dict) else None
             raise ModelError(f"{manifest_path}: format version {found!r}, this code reads {FORMAT_VERSION}; {fix}")
         try:
-            with np.load(weights_path, allow_pickle=False) as npz:
+            weights = weights_path.read_bytes()
+            with np.load(io.BytesIO(weights), allow_pickle=False) as npz:
                 arrays = {k: npz[k] for k in ("vocab_utf8", "idf", "coef", "intercept")}
-        except FileNotFoundError:
+        except (FileNotFoundError, KeyError) as exc:
+            if isinstance(exc, KeyError) and "weights" in locals():
+                raise ModelError(f"{weights_path}: unreadable (no array {exc}); {fix}") from None
             raise ModelError(f"{weights_path}: missing; {fix}") from None
-        except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
             raise ModelError(f"{weights_path}: unreadable ({exc}); {fix}") from None
         vocab = arrays["vocab_utf8"].tobytes().decode("utf-8").split("\n") if arrays["vocab_utf8"].size else []
         labels = tuple(manifest.get("labels", ()))
@@ -78,7 +93,12 @@ class LinearModel:
         if n_labels < 2 or n_vocab != manifest.get("n_features"):
             raise ModelError(f"{weights_path}: {n_vocab} features and {n_labels} labels do not match the manifest; {fix}")
         return cls(labels, {f: i for i, f in enumerate(vocab)}, arrays["idf"], arrays["coef"], arrays["intercept"], manifest,
-                   folder.resolve())
+                   folder.resolve() if isinstance(folder, Path) else folder, hashlib.sha256(weights).hexdigest())
+
+    @property
+    def version(self) -> str | None:
+        """The model's version from its manifest (``stance-0.1.0``)."""
+        return self.manifest.get("model_version")
 
     def decision(self, docs: Sequence[str]) -> np.ndarray:
         """Linear scores (n, labels) for analyzer documents, computed for the whole batch at once."""

@@ -166,10 +166,7 @@ def _fingerprint(partitions: list[Partition], scorer, fmt: str, size: int, senti
 
 
 def _model_digest(scorer) -> str | None:
-    folder = scorer.model.folder
-    if folder is None or not (Path(folder) / "weights.npz").exists():
-        return None
-    return hashlib.sha256((Path(folder) / "weights.npz").read_bytes()).hexdigest()
+    return scorer.model.sha256
 
 
 def _load_manifest(out_dir: Path) -> dict | None:

@@ -25,6 +25,11 @@ SENTENCES_JSONL = INTERIM / "sentences.jsonl"
 LABELS_JSONL = PROCESSED / "labels.jsonl"
 
 
+def is_checkout() -> bool:
+    """Whether ``ROOT`` is a checkout of the project (an installed wheel has no seeds/, data/ or Makefile)."""
+    return (ROOT / "pyproject.toml").is_file() and SEEDS.is_dir()
+
+
 def input_roots() -> list[Path]:
     """The folders every stage reads articles from: the seeds, then ``data/raw``."""
     return [SEEDS, RAW]

@@ -29,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 
-from . import __version__
+from . import __version__, paths
 from .core import FORMAT_VERSION
 from .features import ALONE, SPEC, analyze, article_documents, document
 from .files import atomic_write, read_jsonl
@@ -171,6 +171,54 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+# numpy and OpenBLAS pick their vector kernels by CPU at import, and an AVX-512 machine fits weights that differ
+# from an AVX2 machine's in the 6th decimal (max |coef diff| 1.1e-5, measured here).  Training runs with the
+# kernels pinned to the AVX2 level every x86-64 machine of this project has (`osce-stance train` sets these in a
+# fresh interpreter), so the same inputs give the same bytes on any of them.
+AVX512 = ("AVX512F AVX512CD AVX512VL AVX512BW AVX512DQ AVX512VNNI AVX512IFMA AVX512VBMI AVX512VBMI2 AVX512BITALG "
+          "AVX512VPOPCNTDQ AVX512BF16 AVX512FP16 AVX512_KNL AVX512_KNM AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX512_SPR")
+REPRODUCIBLE_ENV = {"OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_NUM_THREADS": "1", "NPY_DISABLE_CPU_FEATURES": AVX512} \
+    if platform.machine().lower() in ("x86_64", "amd64") else {}
+
+# The modules that decide the model's bytes besides its inputs: the analyzer and this stage.
+TRAINING_CODE = ("train.py", "features.py", "lexicon.py", "names.py")
+REPORTS = ("training.md", "metrics.json")
+
+
+def _code_sha256() -> str:
+    digest = hashlib.sha256()
+    for name in TRAINING_CODE:
+        digest.update(name.encode() + b"\0" + (Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _inputs_sha256(labels_path, sentences_path, gold_dir=None) -> dict:
+    inputs = {name: _sha256(p) for name, p in (("labels.jsonl", labels_path), ("sentences.jsonl", sentences_path))}
+    gold_root = Path(gold_dir) if gold_dir else paths.GOLD  # where load_gold reads them
+    for name in ("seeds.jsonl", "corpus.jsonl", "splits.json"):
+        p = gold_root / name
+        if p.exists():
+            inputs[f"gold/{name}"] = _sha256(p)
+    return inputs
+
+
+def up_to_date(labels_path, sentences_path, model_dir, report_dir, gold_dir=None) -> bool:
+    """Whether ``model_dir`` already holds the model that these inputs and this code train.
+
+    Its manifest records the SHA-256 of both.  A fresh checkout gives every file the time of the checkout,
+    so Make sees the model as older than its inputs; re-fitting it there is wasted work, and on another
+    CPU it can change the weights' last bits and leave the working tree dirty.
+    """
+    try:
+        manifest = json.loads((Path(model_dir) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not (Path(model_dir) / "weights.npz").is_file() or not all((Path(report_dir) / r).is_file() for r in REPORTS):
+        return False
+    return (manifest.get("training_code_sha256") == _code_sha256()
+            and manifest.get("training_inputs_sha256") == _inputs_sha256(labels_path, sentences_path, gold_dir))
+
+
 def _vader_labels(texts) -> np.ndarray:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -201,18 +249,14 @@ def run(labels_path, sentences_path, model_dir, report_dir, gold_dir=None) -> di
         "classifier": evaluate(y_test, model.predict(test_docs)),
     }
 
-    inputs = {name: _sha256(p) for name, p in (("labels.jsonl", labels_path), ("sentences.jsonl", sentences_path))}
-    gold_root = Path(gold_dir) if gold_dir else Path(labels_path).parents[2] / "data" / "gold"
-    for name in ("seeds.jsonl", "corpus.jsonl", "splits.json"):
-        p = gold_root / name
-        if p.exists():
-            inputs[f"gold/{name}"] = _sha256(p)
+    inputs = _inputs_sha256(labels_path, sentences_path, gold_dir)
     best_cv = next(r for r in cv if r["C"] == params["C"] and r["class_weight"] == params["class_weight"])
     metrics = {"test": results, "cross_validation": cv, "params": params,
                "n_train_sentences": int(np.isin(table["split"], FIT_SPLITS).sum())}
     manifest = export_model(model, Path(model_dir), {
         "params": params,
         "training_inputs_sha256": inputs,
+        "training_code_sha256": _code_sha256(),
         "metrics": {"test_macro_f1": results["classifier"]["macro_f1"], "test_f_avg": results["classifier"]["f_avg"],
                     "cv_macro_f1": best_cv["cv_macro_f1"]},
     })

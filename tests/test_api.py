@@ -117,10 +117,10 @@ def test_processes_give_the_same_results_and_errors_in_the_same_order(scorer, ge
 def test_processes_score_with_this_scorers_model_even_after_the_folder_changed(tmp_path):
     import shutil
 
-    from pipeline.api import DEFAULT_MODEL
+    from pipeline.api import shipped_model
 
     folder = tmp_path / "model"
-    shutil.copytree(DEFAULT_MODEL, folder)
+    shutil.copytree(shipped_model()[0], folder)
     first = StanceScorer.load(folder)
     assert list(first.score_files([SEEDS], jobs=2, sentiment=False))  # a pool has now run with `first`
     with np.load(folder / "weights.npz") as npz:

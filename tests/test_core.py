@@ -13,7 +13,7 @@ from pipeline.gold import load_gold
 from pipeline.label import contexts_for_article
 from pipeline.train import export_model, make_pipeline
 
-SHIPPED = paths.MODELS / "stance"
+SHIPPED = paths.MODELS / "stance"  # the checkout's copy of the package data
 
 
 @pytest.fixture(scope="module")

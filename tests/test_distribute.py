@@ -220,10 +220,10 @@ def test_workers_score_with_the_model_the_run_loaded_even_if_its_folder_changed(
 
     import numpy as np
 
-    from pipeline.api import DEFAULT_MODEL
+    from pipeline.api import shipped_model
 
     folder = tmp_path / "model"
-    shutil.copytree(DEFAULT_MODEL, folder)
+    shutil.copytree(shipped_model()[0], folder)
     loaded = StanceScorer.load(folder)
     with np.load(folder / "weights.npz") as npz:
         arrays = {k: npz[k] for k in npz.files}

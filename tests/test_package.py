@@ -1,0 +1,124 @@
+"""The package as a user meets it: built into an sdist and a wheel, installed into a new environment that cannot
+see this checkout, and used from another directory."""
+
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import zipfile
+from importlib.metadata import version
+
+import pytest
+
+import pipeline
+from pipeline import StanceScorer, paths
+from pipeline.cli import main
+
+from .conftest import ROOT, SEEDS
+
+SENTENCE = "Officials refused to invite OSCE observers."
+
+
+def test_the_version_is_written_once():
+    assert pipeline.__version__ == version("osce-stance")
+    assert StanceScorer.load().version == f"stance-{pipeline.__version__}"
+
+
+def test_the_version_flag_prints_the_distributions_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0 and capsys.readouterr().out.strip() == f"osce-stance {pipeline.__version__}"
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """A wheel built from the sdist (as `pip install osce-stance` would) installed into a new virtual environment.
+
+    The environment gets the package's dependencies from this one's site-packages, not from the network; the
+    checkout is on no path of it, and every command runs from a folder outside the checkout.
+    """
+    tmp = tmp_path_factory.mktemp("package")
+    dist = tmp / "dist"
+    build = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(ROOT)],
+                           capture_output=True, text=True, cwd=tmp)
+    assert build.returncode == 0, build.stderr[-3000:]
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    wheel = next(dist.glob("*.whl"))
+    pip = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", "--no-index",
+                          str(wheel)], capture_output=True, text=True)
+    assert pip.returncode == 0, pip.stderr[-3000:]
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    (__import__("pathlib").Path(site) / "_osce_stance_test_deps.pth").write_text("\n".join(deps) + "\n")
+    elsewhere = tmp / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "OSCE_STANCE_ROOT", "VIRTUAL_ENV")}
+    return {"dist": dist, "venv": venv, "python": python, "cwd": elsewhere, "env": env}
+
+
+def _run(installed, *command):
+    return subprocess.run([str(c) for c in command], capture_output=True, text=True, cwd=installed["cwd"], env=installed["env"])
+
+
+@pytest.mark.slow
+def test_sdist_and_wheel_carry_the_model_and_the_type_marker(installed):
+    wheel = zipfile.ZipFile(next(installed["dist"].glob("*.whl"))).namelist()
+    for name in ("pipeline/models/stance/manifest.json", "pipeline/models/stance/weights.npz", "pipeline/py.typed"):
+        assert name in wheel, name
+    with tarfile.open(next(installed["dist"].glob("*.tar.gz"))) as sdist:
+        names = [n.split("/", 1)[1] for n in sdist.getnames() if "/" in n]
+    assert "models/stance/weights.npz" in names and "pipeline/py.typed" in names
+    assert not any(n.startswith(("data/", "tests/", "seeds/")) for n in names)  # the package, not the checkout
+
+
+@pytest.mark.slow
+def test_the_installed_library_scores_like_the_checkout_from_any_directory(installed):
+    seed = next(SEEDS.glob("003_*.txt"))
+    code = ("import json, pipeline; from pipeline import StanceScorer; s = StanceScorer.load(); "
+            f"r = s.score_article(open({str(seed)!r}, encoding='utf-8').read(), article_id='x'); "
+            "print(json.dumps({'file': pipeline.__file__, 'version': pipeline.__version__, 'model': s.version, "
+            f"'result': r.to_dict(), 'labels': s.predict([{SENTENCE!r}])}}))")
+    proc = _run(installed, installed["python"], "-c", code)
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)
+    assert got["file"].startswith(str(installed["venv"]))  # the installed copy, not this checkout
+    assert got["version"] == pipeline.__version__ and got["model"] == f"stance-{pipeline.__version__}"
+    here = StanceScorer.load()
+    assert got["result"] == here.score_article(seed.read_text(encoding="utf-8"), article_id="x").to_dict()
+    assert got["labels"] == here.predict([SENTENCE])
+
+
+@pytest.mark.slow
+def test_the_installed_command_scores_labels_and_explains_its_usage(installed, tmp_path):
+    exe = installed["venv"] / "bin" / "osce-stance"
+    seed = next(SEEDS.glob("000_*.txt"))
+    copy = installed["cwd"] / seed.name
+    copy.write_bytes(seed.read_bytes())
+
+    version_line = _run(installed, exe, "--version")
+    assert version_line.returncode == 0 and version_line.stdout.strip() == f"osce-stance {pipeline.__version__}"
+
+    scored = _run(installed, exe, "score", copy.name, "--format", "jsonl")
+    assert scored.returncode == 0, scored.stderr
+    expected = StanceScorer.load().score_files([seed])
+    assert json.loads(scored.stdout)["stance"] == next(iter(expected)).stance
+
+    labelled = _run(installed, exe, "label", SENTENCE)
+    assert labelled.returncode == 0 and labelled.stdout.split()[0] == StanceScorer.load().predict([SENTENCE])[0]
+
+    for command, message in ((["score"], "give the files or folders"), (["score", copy.name, "--save"], "outside a checkout"),
+                             (["train"], "give --labels"), (["tokenize", copy.name], "give --articles")):
+        proc = _run(installed, exe, *command)
+        assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, (command, proc.stderr)
+    assert not (installed["venv"] / "lib" / "data").exists()
+
+
+def test_the_shipped_model_is_package_data_in_this_checkout():
+    from pipeline.api import shipped_model
+
+    folder, fix = shipped_model()
+    assert folder.resolve() == (paths.MODELS / "stance").resolve() and "make train" in fix
