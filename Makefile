@@ -19,7 +19,7 @@ LABEL_SRC := pipeline/label.py pipeline/lexicon.py pipeline/target.py pipeline/n
 MODEL := models/stance/manifest.json
 TRAIN_SRC := pipeline/train.py pipeline/features.py pipeline/lexicon.py pipeline/names.py pipeline/core.py pipeline/metrics.py
 SCORES := data/processed/scores.csv
-SCORE_SRC := pipeline/score.py pipeline/api.py pipeline/core.py pipeline/features.py pipeline/lexicon.py pipeline/target.py \
+SCORE_SRC := pipeline/score.py pipeline/api.py pipeline/core.py pipeline/_native.c pipeline/features.py pipeline/lexicon.py pipeline/target.py \
 	pipeline/cli.py pipeline/distribute.py $(INGEST)
 
 .PHONY: help setup tokens tokenize labels train score real test bench scale fuzz lint clean
@@ -27,7 +27,7 @@ SCORE_SRC := pipeline/score.py pipeline/api.py pipeline/core.py pipeline/feature
 help: ## list the targets
 	@grep -E '^[a-zA-Z_ -]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py pipeline/_native.c
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

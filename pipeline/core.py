@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .features import ALONE, analyze, article_features, document
+from .features import _NEGATORS, ALONE, analyze, article_features, document, native_inputs
+
+try:  # the compiled half of the core (pipeline/_native.c); OSCE_STANCE_PURE=1 runs the Python reference instead
+    if os.environ.get("OSCE_STANCE_PURE", "") not in ("", "0"):
+        raise ImportError("OSCE_STANCE_PURE is set")
+    from . import _native
+except ImportError:
+    _native = None
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -164,7 +171,7 @@ class LinearModel:
 
     def __getstate__(self) -> dict:
         # What pickling sends to worker processes: the arrays, not the caches built from them.
-        return {k: v for k, v in self.__dict__.items() if k != "_tables_cache"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_tables_cache", "_word_index_cache")}
 
     @property
     def _tables(self) -> tuple[list, list, list]:
@@ -182,9 +189,36 @@ class LinearModel:
         article's context (:func:`pipeline.features.article_context`); otherwise each is
         scored on its own.
         """
+        if _native is not None:
+            return self._native_probabilities(texts, osce, same_article)
         if same_article:
             return self._probabilities(article_features(texts, osce))
         return self._probabilities([analyze(document(t, o, ALONE)) for t, o in zip(texts, osce)])
+
+    @property
+    def native(self) -> bool:
+        """Whether this model computes through the compiled core (``pipeline/_native.c``)."""
+        return _native is not None
+
+    def _native_probabilities(self, texts: Sequence[str], osce: Sequence[bool], same_article: bool) -> np.ndarray:
+        """:meth:`predict_proba` through the compiled core: one call for all the sentences."""
+        words, others = native_inputs(texts, osce, same_article)
+        index = self.index
+        extra = [[j for j in map(index.get, feats) if j is not None] for feats in others]
+        out = np.frombuffer(self._word_index.probabilities(words, extra), dtype=np.float64)
+        return out.reshape(len(words), len(self.labels))
+
+    @property
+    def _word_index(self):
+        # Built on first use from the arrays (about 60 ms), and again in each worker process.
+        cached = self.__dict__.get("_word_index_cache")
+        if cached is None:
+            vocab = [None] * len(self.index)
+            for feature, j in self.index.items():
+                vocab[j] = feature
+            cached = _native.WordIndex(vocab, self.idf, self.coef, self.intercept, sorted(_NEGATORS))
+            object.__setattr__(self, "_word_index_cache", cached)
+        return cached
 
     def predict_documents(self, docs: Sequence[str]) -> np.ndarray:
         """Probabilities (n, labels) for analyzer documents (:func:`pipeline.features.document`)."""

@@ -137,6 +137,23 @@ def article_features(texts: Sequence[str], osce: Sequence[bool]) -> list[list[st
     return feats
 
 
+def native_inputs(texts: Sequence[str], osce: Sequence[bool], same_article: bool) -> tuple[list[str], list[list[str]]]:
+    """What the native core reads for each sentence: the text its word features come from, and its other features.
+
+    The word features (``w:``, ``neg:``, bigrams) are read by ``pipeline/_native.c`` from the canonical,
+    lower-cased text with "n't" as " not", exactly as :func:`_sentence_features` reads them; the target, cue
+    and context features are found here, by the same code as :func:`article_features` and :func:`analyze`.
+    """
+    canon = [canonical(t.replace(_CONTEXT_MARK, " ")) for t in texts]
+    matches = [_cue_matches(c) for c in canon]
+    if same_article:
+        contexts = _contexts([frozenset(name for name, _ in m) if o else frozenset() for m, o in zip(matches, osce)])
+    else:
+        contexts = [ALONE] * len(canon)
+    others = [["t:osce" if o else "t:none", *_cue_strings(m, o), *c] for m, o, c in zip(matches, osce, contexts)]
+    return [c.lower().replace("n't", " not") for c in canon], others
+
+
 def analyze(doc: str) -> list[str]:
     """Feature strings of one document (see :data:`SPEC`)."""
     if doc[:1] == _OSCE_MARK:

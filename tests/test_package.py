@@ -69,9 +69,11 @@ def test_sdist_and_wheel_carry_the_model_and_the_type_marker(installed):
     wheel = zipfile.ZipFile(next(installed["dist"].glob("*.whl"))).namelist()
     for name in ("pipeline/models/stance/manifest.json", "pipeline/models/stance/weights.npz", "pipeline/py.typed"):
         assert name in wheel, name
+    assert any(n.startswith("pipeline/_native.") and n.endswith(".so") for n in wheel)
     with tarfile.open(next(installed["dist"].glob("*.tar.gz"))) as sdist:
         names = [n.split("/", 1)[1] for n in sdist.getnames() if "/" in n]
-    assert "models/stance/weights.npz" in names and "pipeline/py.typed" in names
+    assert {"models/stance/weights.npz", "pipeline/py.typed", "pipeline/_native.c", "setup.py"} <= set(names)
+    assert not any(n.endswith(".so") for n in names)  # built from source on install, never shipped prebuilt
     assert not any(n.startswith(("data/", "tests/", "seeds/")) for n in names)  # the package, not the checkout
 
 
@@ -80,12 +82,13 @@ def test_the_installed_library_scores_like_the_checkout_from_any_directory(insta
     seed = next(SEEDS.glob("003_*.txt"))
     code = ("import json, pipeline; from pipeline import StanceScorer; s = StanceScorer.load(); "
             f"r = s.score_article(open({str(seed)!r}, encoding='utf-8').read(), article_id='x'); "
-            "print(json.dumps({'file': pipeline.__file__, 'version': pipeline.__version__, 'model': s.version, "
+            "print(json.dumps({'file': pipeline.__file__, 'version': pipeline.__version__, 'model': s.version, 'native': s.model.native, "
             f"'result': r.to_dict(), 'labels': s.predict([{SENTENCE!r}])}}))")
     proc = _run(installed, installed["python"], "-c", code)
     assert proc.returncode == 0, proc.stderr
     got = json.loads(proc.stdout)
     assert got["file"].startswith(str(installed["venv"]))  # the installed copy, not this checkout
+    assert got["native"]  # the wheel built pipeline/_native.c from the sdist
     assert got["version"] == pipeline.__version__ and got["model"] == f"stance-{pipeline.__version__}"
     here = StanceScorer.load()
     assert got["result"] == here.score_article(seed.read_text(encoding="utf-8"), article_id="x").to_dict()

@@ -3,8 +3,9 @@
 `make bench` times them and writes reports/bench.md; `make test` runs each once, untimed
 (--benchmark-disable), with small inputs, so every benchmark's result assertion is checked.
 Groups: one sentence, one article, 10,000 sentences, 2,000 articles from files.  In each:
-the core, the same model as a scikit-learn Pipeline (per call and batched), VADER, and
-the floor (reading the text once with re.findall).
+the core (with its compiled half, pipeline/_native.c), the same core on the pure-Python
+reference path (``*_pure``, what OSCE_STANCE_PURE=1 runs), the same model as a scikit-learn
+Pipeline (per call and batched), VADER, and the floor (reading the text once with re.findall).
 """
 
 import os
@@ -18,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from pipeline import StanceScorer, paths
+from pipeline import StanceScorer, core, paths
 from pipeline.features import ALONE, analyze, article_documents, document
 from pipeline.ingest import iter_article_files, parse_article, read_article
 from pipeline.score import aggregate
@@ -48,6 +49,17 @@ def sklearn_pipeline(scorer):
     clf = LogisticRegression()
     clf.classes_, clf.coef_, clf.intercept_, clf.n_features_in_ = np.arange(len(m.labels)), m.coef, m.intercept, len(vocab)
     return Pipeline([("tfidf", vec), ("clf", clf)])
+
+
+@pytest.fixture
+def pure():
+    """Run the core on its pure-Python reference path for one benchmark (the compiled half switched off)."""
+    if core._native is None:
+        pytest.skip("the compiled core is not built here: the core rows are the pure path already")
+    saved = core._native
+    core._native = None
+    yield
+    core._native = saved
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +116,12 @@ def test_sentence_core(benchmark, scorer):
 
 
 @pytest.mark.benchmark(group="1 one sentence")
+def test_sentence_core_pure(benchmark, scorer, pure):
+    p = benchmark(scorer.predict_proba, [SENTENCE])
+    assert scorer.labels[int(p[0].argmax())] == "cooperative"
+
+
+@pytest.mark.benchmark(group="1 one sentence")
 def test_sentence_sklearn_per_call(benchmark, scorer, sklearn_pipeline):
     p = benchmark(lambda: sklearn_pipeline.predict_proba([document(SENTENCE, concerns_alone(SENTENCE), ALONE)]))
     assert np.abs(p - scorer.predict_proba([SENTENCE])).max() < 1e-9
@@ -134,6 +152,12 @@ def test_article_core_without_sentiment(benchmark, scorer, seed_texts):
 
 
 @pytest.mark.benchmark(group="2 one article")
+def test_article_core_pure_without_sentiment(benchmark, scorer, seed_texts, pure):
+    result = benchmark(scorer.score_article, seed_texts[3], sentiment=False)
+    assert result.label == "critical" and result.sentiment is None
+
+
+@pytest.mark.benchmark(group="2 one article")
 def test_article_sklearn(benchmark, sklearn_pipeline, seed_texts, scorer):
     summary = benchmark(lambda: _sklearn_score(sklearn_pipeline, parse_article(seed_texts[3], "003")))
     assert summary["label"] == "critical"
@@ -155,6 +179,12 @@ def test_article_floor(benchmark, seed_texts):
 
 @pytest.mark.benchmark(group="3 sentences, batch")
 def test_batch_core(benchmark, scorer, sentences):
+    p = benchmark.pedantic(scorer.predict_proba, args=(sentences,), rounds=ROUNDS, iterations=1)
+    assert p.shape == (N_SENTENCES, 3) and np.allclose(p.sum(axis=1), 1)
+
+
+@pytest.mark.benchmark(group="3 sentences, batch")
+def test_batch_core_pure(benchmark, scorer, sentences, pure):
     p = benchmark.pedantic(scorer.predict_proba, args=(sentences,), rounds=ROUNDS, iterations=1)
     assert p.shape == (N_SENTENCES, 3) and np.allclose(p.sum(axis=1), 1)
 
@@ -197,6 +227,12 @@ def test_files_core(benchmark, scorer, article_files):
 @pytest.mark.benchmark(group="4 articles from files")
 def test_files_core_without_sentiment(benchmark, scorer, article_files):
     # the same work as the scikit-learn and VADER rows, which measure no tone beside the stance
+    results = benchmark.pedantic(lambda: list(scorer.score_files([article_files], sentiment=False)), rounds=1, iterations=1)
+    assert len(results) == N_ARTICLES and all(r.sentiment is None for r in results)
+
+
+@pytest.mark.benchmark(group="4 articles from files")
+def test_files_core_pure_without_sentiment(benchmark, scorer, article_files, pure):
     results = benchmark.pedantic(lambda: list(scorer.score_files([article_files], sentiment=False)), rounds=1, iterations=1)
     assert len(results) == N_ARTICLES and all(r.sentiment is None for r in results)
 

@@ -1,0 +1,422 @@
+/* The native half of the inference core: a sentence's word features, their ids and the linear layer, in one
+ * pass over each sentence and one call per article.
+ *
+ * It computes exactly what pipeline/features.py and pipeline/core.py compute in Python (which stay as the
+ * readable reference and the fallback; tests/test_native.py holds the two equal):
+ *   - tokens: the matches of [^\W_]+(?:['’][^\W_]+)? (Python's re: [^\W_] is Py_UNICODE_ISALNUM);
+ *   - features: w:<token>, neg:<token> for the 3 tokens after a negation word, w:<previous> <token>;
+ *   - their ids in the model's vocabulary (features outside it are dropped), plus ids the caller found for the
+ *     features that are not words (target, cues, context);
+ *   - TF-IDF with sublinear tf and L2 norm, the linear layer, and the softmax.
+ *
+ * Built by setuptools from source on install (pyproject.toml); nothing here is generated.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t offset; /* into the key pool */
+    int32_t length;    /* code points; -1 for an empty slot */
+    int32_t id;
+} Slot;
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t n_features, n_labels;
+    double *idf, *coef, *intercept; /* coef: n_labels rows of n_features */
+    Slot *slots;
+    size_t mask;
+    Py_UCS4 *pool;
+    Py_ssize_t pool_length;
+    Py_UCS4 *negators; /* each negation word, 0-terminated, one after another */
+    Py_ssize_t negators_length;
+} WordIndex;
+
+static uint64_t hash_key(const Py_UCS4 *key, Py_ssize_t n) {
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a over code points */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        h ^= (uint64_t)key[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static int32_t lookup(const WordIndex *self, const Py_UCS4 *key, Py_ssize_t n) {
+    uint64_t h = hash_key(key, n);
+    for (size_t i = (size_t)h & self->mask;; i = (i + 1) & self->mask) {
+        const Slot *s = &self->slots[i];
+        if (s->length < 0) return -1;
+        if (s->hash == h && s->length == n && memcmp(self->pool + s->offset, key, (size_t)n * sizeof(Py_UCS4)) == 0)
+            return s->id;
+    }
+}
+
+static void WordIndex_dealloc(WordIndex *self) {
+    PyMem_Free(self->idf);
+    PyMem_Free(self->coef);
+    PyMem_Free(self->intercept);
+    PyMem_Free(self->slots);
+    PyMem_Free(self->pool);
+    PyMem_Free(self->negators);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static double *copy_doubles(PyObject *array, Py_ssize_t expected, const char *name) {
+    Py_buffer view;
+    if (PyObject_GetBuffer(array, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
+    double *out = NULL;
+    if (view.format == NULL || strcmp(view.format, "d") != 0 || view.len != expected * (Py_ssize_t)sizeof(double)) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd contiguous float64 values", name, expected);
+    } else if ((out = PyMem_Malloc((size_t)view.len ? (size_t)view.len : 1)) == NULL) {
+        PyErr_NoMemory();
+    } else {
+        memcpy(out, view.buf, (size_t)view.len);
+    }
+    PyBuffer_Release(&view);
+    return out;
+}
+
+static int starts_with(PyObject *s, const char *prefix) {
+    Py_ssize_t n = (Py_ssize_t)strlen(prefix);
+    if (PyUnicode_GET_LENGTH(s) < n) return 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (PyUnicode_READ_CHAR(s, i) != (Py_UCS4)(unsigned char)prefix[i]) return 0;
+    return 1;
+}
+
+/* WordIndex(vocabulary, idf, coef, intercept, negators) */
+static int WordIndex_init(WordIndex *self, PyObject *args, PyObject *kwds) {
+    PyObject *vocab, *idf, *coef, *intercept, *negators;
+    static char *kwlist[] = {"vocabulary", "idf", "coef", "intercept", "negators", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OOOO!", kwlist, &PyList_Type, &vocab, &idf, &coef, &intercept,
+                                     &PyList_Type, &negators))
+        return -1;
+    Py_ssize_t n_features = PyList_GET_SIZE(vocab);
+    Py_ssize_t n_labels = PyObject_Length(intercept);
+    if (n_labels < 1) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "intercept: no labels");
+        return -1;
+    }
+    self->n_features = n_features;
+    self->n_labels = n_labels;
+    if (!(self->idf = copy_doubles(idf, n_features, "idf")) || !(self->coef = copy_doubles(coef, n_labels * n_features, "coef"))
+        || !(self->intercept = copy_doubles(intercept, n_labels, "intercept")))
+        return -1;
+
+    /* The table holds the word features only (w:, neg:); the caller looks up the few others. */
+    Py_ssize_t n_keys = 0, pool_length = 0;
+    for (Py_ssize_t j = 0; j < n_features; j++) {
+        PyObject *f = PyList_GET_ITEM(vocab, j);
+        if (!PyUnicode_Check(f)) {
+            PyErr_SetString(PyExc_TypeError, "vocabulary: every feature must be a str");
+            return -1;
+        }
+        if (starts_with(f, "w:") || starts_with(f, "neg:")) {
+            n_keys++;
+            pool_length += PyUnicode_GET_LENGTH(f);
+        }
+    }
+    size_t size = 16;
+    while (size < (size_t)n_keys * 2) size <<= 1;
+    self->mask = size - 1;
+    self->slots = PyMem_Malloc(size * sizeof(Slot));
+    self->pool = PyMem_Malloc(((size_t)pool_length + 1) * sizeof(Py_UCS4));
+    if (!self->slots || !self->pool) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < size; i++) self->slots[i].length = -1;
+    Py_ssize_t offset = 0;
+    for (Py_ssize_t j = 0; j < n_features; j++) {
+        PyObject *f = PyList_GET_ITEM(vocab, j);
+        if (!(starts_with(f, "w:") || starts_with(f, "neg:"))) continue;
+        Py_ssize_t n = PyUnicode_GET_LENGTH(f);
+        if (!PyUnicode_AsUCS4(f, self->pool + offset, n, 0)) return -1;
+        uint64_t h = hash_key(self->pool + offset, n);
+        size_t i = (size_t)h & self->mask;
+        while (self->slots[i].length >= 0) i = (i + 1) & self->mask;
+        self->slots[i] = (Slot){h, offset, (int32_t)n, (int32_t)j};
+        offset += n;
+    }
+    self->pool_length = offset;
+
+    Py_ssize_t total = 0;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(negators); k++) {
+        PyObject *w = PyList_GET_ITEM(negators, k);
+        if (!PyUnicode_Check(w)) {
+            PyErr_SetString(PyExc_TypeError, "negators: every word must be a str");
+            return -1;
+        }
+        total += PyUnicode_GET_LENGTH(w) + 1;
+    }
+    self->negators = PyMem_Malloc(((size_t)total + 1) * sizeof(Py_UCS4));
+    if (!self->negators) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    offset = 0;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(negators); k++) {
+        PyObject *w = PyList_GET_ITEM(negators, k);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(w);
+        if (!PyUnicode_AsUCS4(w, self->negators + offset, n, 0)) return -1;
+        self->negators[offset + n] = 0;
+        offset += n + 1;
+    }
+    self->negators_length = offset;
+    return 0;
+}
+
+static int is_negator(const WordIndex *self, const Py_UCS4 *word, Py_ssize_t n) {
+    for (Py_ssize_t off = 0; off < self->negators_length;) {
+        Py_ssize_t m = 0;
+        while (self->negators[off + m]) m++;
+        if (m == n && memcmp(self->negators + off, word, (size_t)n * sizeof(Py_UCS4)) == 0) return 1;
+        off += m + 1;
+    }
+    return 0;
+}
+
+/* The tokens of text: [start, end) pairs into out (room for len/1 + 1 pairs); returns how many. */
+static Py_ssize_t tokenize(int kind, const void *data, Py_ssize_t n, Py_ssize_t *out) {
+    Py_ssize_t count = 0, i = 0;
+    while (i < n) {
+        if (!Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i;
+        while (i < n && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, i))) i++;
+        if (i + 1 < n) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if ((c == '\'' || c == 0x2019) && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, i + 1))) {
+                i++;
+                while (i < n && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, i))) i++;
+            }
+        }
+        out[2 * count] = start;
+        out[2 * count + 1] = i;
+        count++;
+    }
+    return count;
+}
+
+typedef struct {
+    int32_t *ids;
+    Py_ssize_t n, capacity;
+} Ids;
+
+static int push(Ids *ids, int32_t id) {
+    if (ids->n == ids->capacity) {
+        Py_ssize_t capacity = ids->capacity ? ids->capacity * 2 : 64;
+        int32_t *grown = PyMem_Realloc(ids->ids, (size_t)capacity * sizeof(int32_t));
+        if (!grown) return -1;
+        ids->ids = grown;
+        ids->capacity = capacity;
+    }
+    ids->ids[ids->n++] = id;
+    return 0;
+}
+
+static int compare_ids(const void *a, const void *b) {
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Append the ids of text's word features to ids; key is scratch room for the longest feature. */
+static int word_ids(const WordIndex *self, PyObject *text, Ids *ids, Py_UCS4 **key, Py_ssize_t *key_capacity,
+                    Py_ssize_t **spans, Py_ssize_t *spans_capacity) {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (2 * (n + 1) > *spans_capacity) {
+        Py_ssize_t *grown = PyMem_Realloc(*spans, (size_t)(2 * (n + 1)) * sizeof(Py_ssize_t));
+        if (!grown) return -1;
+        *spans = grown;
+        *spans_capacity = 2 * (n + 1);
+    }
+    if (2 * n + 8 > *key_capacity) {
+        Py_UCS4 *grown = PyMem_Realloc(*key, (size_t)(2 * n + 8) * sizeof(Py_UCS4));
+        if (!grown) return -1;
+        *key = grown;
+        *key_capacity = 2 * n + 8;
+    }
+    Py_ssize_t n_tokens = tokenize(kind, data, n, *spans);
+    Py_UCS4 *k = *key;
+    int countdown = 0;
+    for (Py_ssize_t t = 0; t < n_tokens; t++) {
+        Py_ssize_t start = (*spans)[2 * t], end = (*spans)[2 * t + 1], len = end - start;
+        int32_t id;
+        /* w:<token> */
+        k[0] = 'w';
+        k[1] = ':';
+        for (Py_ssize_t i = 0; i < len; i++) k[2 + i] = PyUnicode_READ(kind, data, start + i);
+        if ((id = lookup(self, k, 2 + len)) >= 0 && push(ids, id) < 0) return -1;
+        if (countdown) {
+            Py_UCS4 neg[4] = {'n', 'e', 'g', ':'};
+            memmove(k + 4, k + 2, (size_t)len * sizeof(Py_UCS4));
+            memcpy(k, neg, sizeof neg);
+            if ((id = lookup(self, k, 4 + len)) >= 0 && push(ids, id) < 0) return -1;
+            countdown--;
+        }
+        Py_UCS4 *word = k + (k[0] == 'n' ? 4 : 2);
+        if (is_negator(self, word, len)) countdown = 3;
+        if (t) {
+            /* w:<previous> <token> */
+            Py_ssize_t ps = (*spans)[2 * (t - 1)], pl = (*spans)[2 * (t - 1) + 1] - ps;
+            k[0] = 'w';
+            k[1] = ':';
+            for (Py_ssize_t i = 0; i < pl; i++) k[2 + i] = PyUnicode_READ(kind, data, ps + i);
+            k[2 + pl] = ' ';
+            for (Py_ssize_t i = 0; i < len; i++) k[3 + pl + i] = PyUnicode_READ(kind, data, start + i);
+            if ((id = lookup(self, k, 3 + pl + len)) >= 0 && push(ids, id) < 0) return -1;
+        }
+    }
+    return 0;
+}
+
+/* The linear layer and the softmax for one document's ids (sorted here). */
+static void probabilities(const WordIndex *self, Ids *ids, double *out) {
+    Py_ssize_t L = self->n_labels, F = self->n_features;
+    for (Py_ssize_t k = 0; k < L; k++) out[k] = 0.0;
+    double squares = 0.0;
+    if (ids->n) {
+        qsort(ids->ids, (size_t)ids->n, sizeof(int32_t), compare_ids);
+        for (Py_ssize_t i = 0; i < ids->n;) {
+            int32_t j = ids->ids[i];
+            Py_ssize_t c = 0;
+            while (i < ids->n && ids->ids[i] == j) i++, c++;
+            double x = (1.0 + log((double)c)) * self->idf[j];
+            squares += x * x;
+            for (Py_ssize_t k = 0; k < L; k++) out[k] += x * self->coef[k * F + j];
+        }
+    }
+    double norm = sqrt(squares), top = -INFINITY, total = 0.0;
+    for (Py_ssize_t k = 0; k < L; k++) {
+        out[k] = self->intercept[k] + (squares > 0.0 ? out[k] / norm : 0.0);
+        if (out[k] > top) top = out[k];
+    }
+    for (Py_ssize_t k = 0; k < L; k++) total += (out[k] = exp(out[k] - top));
+    for (Py_ssize_t k = 0; k < L; k++) out[k] /= total;
+}
+
+/* probabilities(texts, extra_ids) -> bytearray: n x n_labels float64, row by row (writable, for numpy).
+ * texts: lower-cased sentences (what the word features are read from); extra_ids: for each, a list of the ids
+ * of its other features (target, cues, context), found by the caller. */
+static PyObject *WordIndex_probabilities(WordIndex *self, PyObject *args) {
+    PyObject *texts, *extra;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &texts, &PyList_Type, &extra)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    if (PyList_GET_SIZE(extra) != n) {
+        PyErr_SetString(PyExc_ValueError, "texts and extra_ids differ in length");
+        return NULL;
+    }
+    PyObject *result = PyByteArray_FromStringAndSize(NULL, n * self->n_labels * (Py_ssize_t)sizeof(double));
+    if (!result) return NULL;
+    double *out = (double *)PyByteArray_AS_STRING(result);
+    Ids ids = {NULL, 0, 0};
+    Py_UCS4 *key = NULL;
+    Py_ssize_t *spans = NULL, key_capacity = 0, spans_capacity = 0;
+    for (Py_ssize_t d = 0; d < n; d++) {
+        PyObject *text = PyList_GET_ITEM(texts, d), *more = PyList_GET_ITEM(extra, d);
+        if (!PyUnicode_Check(text) || !PyList_Check(more)) {
+            PyErr_SetString(PyExc_TypeError, "texts must be str and extra_ids lists of int");
+            goto fail;
+        }
+        ids.n = 0;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(more); i++) {
+            long j = PyLong_AsLong(PyList_GET_ITEM(more, i));
+            if (j == -1 && PyErr_Occurred()) goto fail;
+            if (j < 0 || j >= self->n_features) {
+                PyErr_Format(PyExc_ValueError, "feature id %ld out of range", j);
+                goto fail;
+            }
+            if (push(&ids, (int32_t)j) < 0) goto nomemory;
+        }
+        if (word_ids(self, text, &ids, &key, &key_capacity, &spans, &spans_capacity) < 0) goto nomemory;
+        probabilities(self, &ids, out + d * self->n_labels);
+    }
+    PyMem_Free(ids.ids);
+    PyMem_Free(key);
+    PyMem_Free(spans);
+    return result;
+nomemory:
+    PyErr_NoMemory();
+fail:
+    PyMem_Free(ids.ids);
+    PyMem_Free(key);
+    PyMem_Free(spans);
+    Py_DECREF(result);
+    return NULL;
+}
+
+static PyMethodDef WordIndex_methods[] = {
+    {"probabilities", (PyCFunction)WordIndex_probabilities, METH_VARARGS,
+     "probabilities(texts, extra_ids) -> bytearray of n x labels float64 probabilities."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject WordIndexType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "pipeline._native.WordIndex",
+    .tp_basicsize = sizeof(WordIndex),
+    .tp_dealloc = (destructor)WordIndex_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A model's word-feature index and linear layer: WordIndex(vocabulary, idf, coef, intercept, negators).",
+    .tp_methods = WordIndex_methods,
+    .tp_init = (initproc)WordIndex_init,
+    .tp_new = PyType_GenericNew,
+};
+
+/* tokens(text) -> list of str: what the native tokenizer reads (tested equal to the regex). */
+static PyObject *native_tokens(PyObject *module, PyObject *text) {
+    (void)module;
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "tokens() takes a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t *spans = PyMem_Malloc((size_t)(2 * (n + 1)) * sizeof(Py_ssize_t));
+    if (!spans) return PyErr_NoMemory();
+    Py_ssize_t count = tokenize(PyUnicode_KIND(text), PyUnicode_DATA(text), n, spans);
+    PyObject *list = PyList_New(count);
+    for (Py_ssize_t t = 0; list && t < count; t++) {
+        PyObject *s = PyUnicode_Substring(text, spans[2 * t], spans[2 * t + 1]);
+        if (!s) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, t, s);
+    }
+    PyMem_Free(spans);
+    return list;
+}
+
+static PyMethodDef module_methods[] = {
+    {"tokens", native_tokens, METH_O, "tokens(text) -> the word tokens the native core reads."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "pipeline._native",
+    .m_doc = "The native half of the inference core (see pipeline/_native.c).",
+    .m_size = -1,
+    .m_methods = module_methods,
+};
+
+PyMODINIT_FUNC PyInit__native(void) {
+    if (PyType_Ready(&WordIndexType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    Py_INCREF(&WordIndexType);
+    if (PyModule_AddObject(m, "WordIndex", (PyObject *)&WordIndexType) < 0) {
+        Py_DECREF(&WordIndexType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

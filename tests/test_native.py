@@ -1,0 +1,106 @@
+"""The compiled core (pipeline/_native.c) against the pure-Python reference: the same tokens, the same
+probabilities (within 1e-9), the same labels and evidence, on every corpus and gold article and on arbitrary text.
+
+`make test` runs the suite with the compiled core; this module also runs the reference side by side, and
+OSCE_STANCE_PURE=1 makes every other test run on the reference (checked here too).
+"""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import StanceScorer, core
+from pipeline.features import _TOKEN
+from pipeline.score import score_article
+from pipeline.segment import article_spans
+from pipeline.target import detect
+
+native = pytest.importorskip("pipeline._native", reason="the compiled core was not built here")
+
+TOKEN_TEXT = (st.text(alphabet=st.characters(codec="utf-8"), max_size=200)
+              | st.lists(st.sampled_from(["don't", "it’s", "rock'n'roll", "o'", "'s", "’", "a_b", "x1", "²", "٣", "Ⅻ", "ǅ", "İ", "ß",
+                                          "no", "not", "never", " ", "\u00a0", "\t", "OSCE", "ﬁ", "e\u0301", "\U0001d400"]),
+                         max_size=40).map("".join))
+
+
+@pytest.fixture(scope="module")
+def model():
+    return StanceScorer.load().model
+
+
+def pure_probabilities(model, texts, osce, same_article):
+    saved = core._native
+    core._native = None
+    try:
+        return model.predict_proba(texts, osce, same_article)
+    finally:
+        core._native = saved
+
+
+def test_the_shipped_core_is_the_compiled_one(model):
+    assert model.native  # built by `pip install -e .` (the Makefile's setup); a silent fallback would hide a broken build
+
+
+@settings(max_examples=400, deadline=None)
+@given(TOKEN_TEXT)
+def test_native_tokens_are_the_regex_tokens(text):
+    assert native.tokens(text) == _TOKEN.findall(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TOKEN_TEXT, min_size=1, max_size=6), st.lists(st.booleans(), min_size=6, max_size=6), st.booleans())
+def test_native_probabilities_equal_the_reference_on_arbitrary_text(model, texts, osce, same_article):
+    osce = osce[:len(texts)]
+    got = model.predict_proba(texts, osce, same_article)
+    assert np.abs(got - pure_probabilities(model, texts, osce, same_article)).max() <= 1e-9
+
+
+def test_native_equals_the_reference_on_every_corpus_and_gold_article(model, corpus_articles):
+    worst, n = 0.0, 0
+    for article in corpus_articles:
+        spans = article_spans(article.title, article.body)
+        texts = [(article.body if part == "body" else article.title)[s:e] for part, s, e in spans]
+        osce = [t.concerns for t in detect(texts, article.title)]
+        for same_article in (True, False):
+            a = model.predict_proba(texts, osce, same_article)
+            b = pure_probabilities(model, texts, osce, same_article)
+            assert a.shape == b.shape
+            if len(texts):
+                worst = max(worst, float(np.abs(a - b).max()))
+        n += len(texts)
+        native_result = score_article(article, model).to_dict()
+        saved = core._native
+        core._native = None
+        try:
+            pure_result = score_article(article, model).to_dict()
+        finally:
+            core._native = saved
+        for got, want in zip(native_result["sentences"], pure_result["sentences"]):  # labels and evidence offsets
+            assert (got["label"], got["osce"], got["start"], got["end"]) == (want["label"], want["osce"], want["start"], want["end"])
+            assert max(abs(got["probabilities"][k] - want["probabilities"][k]) for k in got["probabilities"]) <= 2e-6  # rounded to 6
+    assert n > 9000 and worst <= 1e-9
+
+
+def test_pure_mode_runs_the_reference():
+    code = "from pipeline import core; print(core._native is None)"
+    for value, expected in (("1", "True"), ("0", "False")):
+        env = {**os.environ, "OSCE_STANCE_PURE": value}
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout.strip()
+        assert out == expected, value
+
+
+def test_bad_calls_are_errors_not_crashes(model):
+    index = model._word_index
+    with pytest.raises(ValueError):
+        index.probabilities(["a"], [])
+    with pytest.raises(ValueError):
+        index.probabilities(["a"], [[len(model.idf)]])
+    with pytest.raises(TypeError):
+        index.probabilities([b"bytes"], [[]])
+    with pytest.raises(ValueError):
+        native.WordIndex(["w:a"], np.zeros(2), np.zeros((3, 1)), np.zeros(3), [])
