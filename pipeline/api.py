@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from . import paths
+from .budget import DEFAULT_MAX_SECONDS, TimeBudgetExceeded, time_budget
 from .core import LinearModel
 from .ingest import MAX_BYTES, Article, InputError, iter_article_files, iter_jsonl_articles, parse_article, read_article
 from .score import ArticleScore, score_article
@@ -55,21 +56,27 @@ class StanceScorer:
     Load it with :meth:`load`; it is cheap to keep and safe to share between threads.
     """
 
-    def __init__(self, model: LinearModel):
+    def __init__(self, model: LinearModel, max_seconds: float | None = DEFAULT_MAX_SECONDS):
         self.model = model
+        self.max_seconds = max_seconds  # the time budget per article of score_files and score_batch (None: none)
         self._vader = None
 
     def __getstate__(self):
-        # What travels to worker processes: the model, not the lazily built VADER analyzer.
-        return {"model": self.model, "_vader": None}
+        # What travels to worker processes: the model and the budget, not the lazily built VADER analyzer.
+        return {"model": self.model, "max_seconds": self.max_seconds, "_vader": None}
 
     @classmethod
-    def load(cls, path: str | os.PathLike | None = None) -> StanceScorer:
-        """Load the shipped model, or the model folder at ``path``."""
+    def load(cls, path: str | os.PathLike | None = None, max_seconds: float | None = DEFAULT_MAX_SECONDS) -> StanceScorer:
+        """Load the shipped model, or the model folder at ``path``.
+
+        ``max_seconds``: the time budget per article of :meth:`score_files` and :meth:`score_batch`; an
+        article over it is reported as skipped (``TimeBudgetExceeded``) and the run goes on.
+        """
         if path:
-            return cls(LinearModel.load(Path(path), fix="give a folder written by `osce-stance train` (`make train` in a checkout)"))
+            return cls(LinearModel.load(Path(path), fix="give a folder written by `osce-stance train` (`make train` in a checkout)"),
+                       max_seconds)
         folder, fix = shipped_model()
-        return cls(LinearModel.load(folder, fix=fix))
+        return cls(LinearModel.load(folder, fix=fix), max_seconds)
 
     @property
     def version(self) -> str | None:
@@ -123,9 +130,11 @@ class StanceScorer:
         exception)`` and skipped; by default the error is raised.  With ``jobs`` > 1 the
         articles are scored in that many processes (joblib); results and their order are
         the same as with one.  ``sentiment=False`` skips the VADER tone (a quarter of the time).
+        An article that takes longer than :attr:`max_seconds` is skipped the same way
+        (``TimeBudgetExceeded``), in worker processes too.
         """
         if jobs == 1:
-            outcomes = (outcome for chunk in _chunks(_work_items(inputs, max_bytes), CHUNK_ARTICLES)
+            outcomes = (outcome for chunk in _chunks(_work_items(inputs, max_bytes, self.max_seconds), CHUNK_ARTICLES)
                         for outcome in self.score_batch(chunk, max_bytes, sentiment))
         else:
             outcomes = self._score_in_processes(inputs, max_bytes, jobs, sentiment)
@@ -152,7 +161,7 @@ class StanceScorer:
         with parallel_config(backend="loky", initializer=_start_worker, initargs=(self,)):
             parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
             batches = parallel(delayed(_score_chunk)(chunk, max_bytes, sentiment)
-                               for chunk in _chunks(_work_items(inputs, max_bytes), CHUNK_ARTICLES))
+                               for chunk in _chunks(_work_items(inputs, max_bytes, self.max_seconds), CHUNK_ARTICLES))
             for batch in batches:
                 yield from batch
 
@@ -163,46 +172,48 @@ class StanceScorer:
         (read here), an :class:`~pipeline.ingest.Article`, or a ``(where, Article or
         error)`` pair as :func:`~pipeline.ingest.iter_jsonl_articles` yields.  Returns one
         ``(where, ArticleScore or the error that prevented it)`` per article, in order, so
-        whoever runs the batch decides what to do with bad inputs.
+        whoever runs the batch decides what to do with bad inputs.  Each article is read, parsed
+        and scored within :attr:`max_seconds` (``TimeBudgetExceeded`` otherwise).
 
         >>> [(where, r.label) for where, r in StanceScorer.load().score_batch(["The minister thanked the OSCE observers."])]
         [('batch-0', 'cooperative')]
         """
         outcomes = []
         for i, item in enumerate(items):
-            if isinstance(item, Path):
-                pairs = _read_path(item, max_bytes)
+            if isinstance(item, Path) and item.suffix == ".jsonl":
+                pairs = iter_jsonl_articles(item, max_bytes, max_seconds=self.max_seconds)
+            elif isinstance(item, Path):
+                pairs = [(str(item), lambda item=item: read_article(item, max_bytes=max_bytes))]
             elif isinstance(item, str):
-                pairs = [(f"batch-{i}", parse_article(item, f"batch-{i}"))]
+                pairs = [(f"batch-{i}", lambda item=item, i=i: parse_article(item, f"batch-{i}"))]
             elif isinstance(item, Article):
                 pairs = [(item.source or item.id, item)]
             else:
                 pairs = [item]
-            outcomes += [(where, a if isinstance(a, Exception) else self.score_parsed(a, sentiment)) for where, a in pairs]
+            for where, article in pairs:
+                outcomes.append((where, article if isinstance(article, Exception) else self._score_within_budget(article, sentiment)))
         return outcomes
+
+    def _score_within_budget(self, article, sentiment: bool) -> ArticleScore | Exception:
+        """Read (``article`` a callable), parse and score one article within the time budget; its error if it fails."""
+        try:
+            with time_budget(self.max_seconds):
+                return self.score_parsed(article() if callable(article) else article, sentiment)
+        except (InputError, OSError, TimeBudgetExceeded) as exc:
+            return exc
 
     def score_parsed(self, article: Article, sentiment: bool = True) -> ArticleScore:
         """Score an :class:`~pipeline.ingest.Article` that is already parsed (from ``read_article`` or JSON Lines)."""
         return score_article(article, self.model, self._sentiment if sentiment else None)
 
 
-def _work_items(inputs, max_bytes: int):
+def _work_items(inputs, max_bytes: int, max_seconds: float | None = None):
     """For workers: a ``.txt`` path to read there, or a ``(where, Article or error)`` from a JSON Lines file."""
     for path in iter_article_files(inputs):
         if path.suffix == ".jsonl":
-            yield from iter_jsonl_articles(path, max_bytes)
+            yield from iter_jsonl_articles(path, max_bytes, max_seconds=max_seconds)
         else:
             yield path
-
-
-def _read_path(path: Path, max_bytes: int):
-    if path.suffix == ".jsonl":
-        yield from iter_jsonl_articles(path, max_bytes)
-        return
-    try:
-        yield str(path), read_article(path, max_bytes=max_bytes)
-    except (InputError, OSError) as exc:
-        yield str(path), exc
 
 
 def _chunks(items, size: int):

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, paths
+from .budget import DEFAULT_MAX_SECONDS
 from .ingest import MAX_BYTES, missing_inputs
 
 
@@ -111,14 +112,14 @@ def _score_stdin(scorer, max_bytes, on_error, sentiment=True):
     from .ingest import InputError, article_from_bytes
 
     data = sys.stdin.buffer.read(max_bytes + 1)
-    try:
-        if len(data) > max_bytes:
-            raise InputError(f"input is above the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
-        article = article_from_bytes(data, "stdin", source="-")
-    except InputError as exc:
-        on_error("-", exc)
+    if len(data) > max_bytes:
+        on_error("-", InputError(f"input is above the limit of {max_bytes:,} bytes (raise it with --max-bytes)"))
         return []
-    return [scorer.score_parsed(article, sentiment)]
+    [(where, result)] = scorer.score_batch([("-", lambda: article_from_bytes(data, "stdin", source="-"))], max_bytes, sentiment)
+    if isinstance(result, Exception):
+        on_error(where, result)
+        return []
+    return [result]
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -128,7 +129,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from .files import atomic_write
     from .score import ResultWriter, plot_timeline
 
+    if args.max_seconds < 0:
+        raise _UsageError("--max-seconds must be 0 (no limit) or more")
     scorer = _load_scorer(args.model)
+    scorer.max_seconds = args.max_seconds or None
     skipped = []
 
     def on_error(path, exc):
@@ -264,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--jobs", type=int, default=1, metavar="N", help="score files in N processes (joblib); same results")
     sc.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
                     help=f"skip files larger than N bytes (default {MAX_BYTES:,})")
+    sc.add_argument("--max-seconds", type=float, default=DEFAULT_MAX_SECONDS, metavar="N",
+                    help=f"skip an article that takes longer than N seconds to score, and go on (default {DEFAULT_MAX_SECONDS:g}; 0: no limit)")
     sc.add_argument("--no-sentiment", action="store_true",
                     help="skip the VADER tone (the sentiment column is left empty); about a quarter faster")
     big = sc.add_argument_group("large runs", "partitioned output that resumes where an interrupted run stopped")

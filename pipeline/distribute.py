@@ -63,10 +63,10 @@ class Partition:
             return f"{self.path}:{self.first_line}-{self.first_line + self.n_lines - 1}"
         return f"{self.files[0]} .. {self.files[-1]} ({len(self.files)} files)"
 
-    def items(self, max_bytes: int = MAX_BYTES) -> Iterator:
+    def items(self, max_bytes: int = MAX_BYTES, max_seconds: float | None = None) -> Iterator:
         """The partition's work items, as :meth:`StanceScorer.score_batch` takes them."""
         if self.path is not None:
-            yield from iter_jsonl_articles(self.path, max_bytes, self.start, self.stop, self.first_line)
+            yield from iter_jsonl_articles(self.path, max_bytes, self.start, self.stop, self.first_line, max_seconds)
         else:
             yield from (Path(f) for f in self.files)
 
@@ -118,7 +118,7 @@ def score_partition(scorer, partition: Partition, out_dir: str | os.PathLike, fm
     This is what runs on a worker: it reads the partition's inputs itself, so only the
     partition description travels to it and only the summary comes back.
     """
-    outcomes = scorer.score_batch(partition.items(max_bytes), max_bytes, sentiment)
+    outcomes = scorer.score_batch(partition.items(max_bytes, scorer.max_seconds), max_bytes, sentiment)
     digest = hashlib.sha256()
     n_scored = 0
     skipped, warnings = [], []

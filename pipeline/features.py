@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .budget import check as _check_budget
 from .lexicon import COOPERATIVE_FAMILIES, CRITICAL_FAMILIES, families, has_special_folds, literal_prefixes, longest_first
 from .lexicon import VERSION as LEXICON_VERSION
 from .names import canonical
@@ -129,7 +130,11 @@ def article_features(texts: Sequence[str], osce: Sequence[bool]) -> list[list[st
 
     (Tested equal on every corpus article.)
     """
-    sentences = [_sentence_features(t.replace(_CONTEXT_MARK, " "), "t:osce" if o else "t:none") for t, o in zip(texts, osce)]
+    sentences = []
+    for i, (t, o) in enumerate(zip(texts, osce)):
+        if not i & 63:
+            _check_budget()
+        sentences.append(_sentence_features(t.replace(_CONTEXT_MARK, " "), "t:osce" if o else "t:none"))
     found = [frozenset(name for name, _ in matches) if o else frozenset() for (_, matches), o in zip(sentences, osce)]
     feats = [f for f, _ in sentences]
     for fs, context in zip(feats, _contexts(found)):
@@ -144,8 +149,12 @@ def native_inputs(texts: Sequence[str], osce: Sequence[bool], same_article: bool
     lower-cased text with "n't" as " not", exactly as :func:`_sentence_features` reads them; the target, cue
     and context features are found here, by the same code as :func:`article_features` and :func:`analyze`.
     """
-    canon = [canonical(t.replace(_CONTEXT_MARK, " ")) for t in texts]
-    matches = [_cue_matches(c) for c in canon]
+    canon, matches = [], []
+    for i, t in enumerate(texts):
+        if not i & 63:
+            _check_budget()
+        canon.append(canonical(t.replace(_CONTEXT_MARK, " ")))
+        matches.append(_cue_matches(canon[-1]))
     if same_article:
         contexts = _contexts([frozenset(name for name, _ in m) if o else frozenset() for m, o in zip(matches, osce)])
     else:

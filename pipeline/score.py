@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .budget import check as _check_budget
 from .core import LinearModel
 from .ingest import Article
 from .segment import article_spans
@@ -34,6 +35,10 @@ MIXED_SHARE = 0.25
 MIXED_MAX_STANCE = 0.2
 BOOTSTRAP_SAMPLES = 1000
 BOOTSTRAP_SEED = 20261123
+# Above this many OSCE sentences the interval is the normal approximation of the mean's (which the bootstrap
+# approaches at that size): a 1000 x n resampling plan would take memory and time quadratic-looking in a huge
+# hostile page.  News articles have a few dozen sentences.
+BOOTSTRAP_MAX_SENTENCES = 1000
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ class ArticleScore:
         return record
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _bootstrap_indices(n: int) -> np.ndarray:
     """The resampling plan for ``n`` sentences: the same for every article of that size (fixed seed)."""
     indices = np.random.default_rng(BOOTSTRAP_SEED).integers(0, n, size=(BOOTSTRAP_SAMPLES, n))
@@ -134,8 +139,12 @@ def aggregate(probabilities: np.ndarray, osce: Sequence[bool], labels: Sequence[
     predicted = p.argmax(axis=1)
     shares = {name: float((predicted == k).mean()) for k, name in enumerate(labels)}
     stance = float(per_sentence.mean())
-    means = np.sort(per_sentence[_bootstrap_indices(n_osce)].mean(axis=1))
-    low, high = _percentile(means, 2.5), _percentile(means, 97.5)
+    if n_osce <= BOOTSTRAP_MAX_SENTENCES:
+        means = np.sort(per_sentence[_bootstrap_indices(n_osce)].mean(axis=1))
+        low, high = _percentile(means, 2.5), _percentile(means, 97.5)
+    else:
+        half = 1.959964 * float(per_sentence.std()) / math.sqrt(n_osce)
+        low, high = stance - half, stance + half
     if shares["cooperative"] >= MIXED_SHARE and shares["critical"] >= MIXED_SHARE and abs(stance) < MIXED_MAX_STANCE:
         label = "mixed"
     elif stance >= STANCE_THRESHOLD:
@@ -156,6 +165,7 @@ def score_article(article: Article, model: LinearModel, sentiment=None) -> Artic
     """
     spans = article_spans(article.title, article.body)
     texts = [(article.body if part == "body" else article.title)[s:e] for part, s, e in spans]
+    _check_budget()
     targets = detect(texts, article.title)
     osce = [t.concerns for t in targets]
     probabilities = model.predict_proba(texts, osce, same_article=True) if texts else np.zeros((0, len(model.labels)))
@@ -171,13 +181,20 @@ def score_article(article: Article, model: LinearModel, sentiment=None) -> Artic
         for i, ((part, s, e), text, row) in enumerate(zip(spans, texts, probabilities.tolist()))  # Python floats: no numpy scalars
     )
     summary = aggregate(probabilities, osce, labels)
-    tone = None if sentiment is None else (round(float(np.mean([sentiment(t) for t in texts])), 6) if texts else 0.0)
+    tone = None if sentiment is None else (round(float(np.mean([_checked(sentiment, t, i) for i, t in enumerate(texts)])), 6)
+                                           if texts else 0.0)
     return ArticleScore(article_id=article.id, date=article.date, title=article.title, n_sentences=len(texts),
                         sentiment=tone, sentences=sentences, outlet=article.outlet, language=article.language,
                         warnings=article.warnings, extra=article.extra, **summary)
 
 
 # ----------------------------------------------------------------- the stage's outputs
+
+def _checked(sentiment, text: str, i: int) -> float:
+    if not i & 63:
+        _check_budget()
+    return sentiment(text)
+
 
 def csv_row(result: ArticleScore) -> dict:
     """The summary fields of one article, as written to ``scores.csv``."""

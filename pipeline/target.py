@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .budget import check as _check_budget
 from .lexicon import has_special_folds
 from .names import EXPLICIT as _EXPLICIT
 
@@ -192,7 +193,8 @@ def _institution_mentions(text: str, explicit: list[re.Match], context: bool) ->
     contextual_matched = False
     if context and may_have_contextual(text):
         other_observers = None if not found else False  # searched only when an observer-like word needs it
-        taken = [(m.start, m.end) for m in found]
+        taken = [(m.start, m.end) for m in found]  # in order and disjoint (finditer), as the contextual matches come
+        first = 0  # the first explicit mention that does not end before the current contextual match
         for m in contextual_matches(text):
             contextual_matched = True
             if _OBSERVER_WORD.search(m.group()):
@@ -200,7 +202,9 @@ def _institution_mentions(text: str, explicit: list[re.Match], context: bool) ->
                     other_observers = names_other_observers(text)
                 if other_observers:
                     continue  # "CIS observers", "the SCO mission": someone else's observers
-            if not any(s < m.end() and m.start() < e for s, e in taken):
+            while first < len(taken) and taken[first][1] <= m.start():
+                first += 1  # one walk over both lists: linear in the mentions, not their product
+            if not (first < len(taken) and taken[first][0] < m.end()):
                 found.append(Mention(m.start(), m.end(), "contextual"))
     return found, contextual_matched
 
@@ -261,6 +265,7 @@ def detect(sentences: Sequence[str], title: str | None = None) -> list[SentenceT
     targets: list[SentenceTarget] = []
     previous_concerns = False
     for sentence, explicit_matches in zip(sentences, explicit):
+        _check_budget()
         found, contextual_matched = _institution_mentions(sentence, explicit_matches, context)
         if explicit_matches or contextual_matched:  # people are introduced where the OSCE is named
             for surname in _osce_people(sentence):
