@@ -22,7 +22,7 @@ SCORES := data/processed/scores.csv
 SCORE_SRC := pipeline/score.py pipeline/api.py pipeline/core.py pipeline/_native.c pipeline/features.py pipeline/lexicon.py pipeline/target.py \
 	pipeline/cli.py pipeline/distribute.py $(INGEST)
 
-.PHONY: help setup tokens tokenize labels train score real test bench scale fuzz lint clean
+.PHONY: help setup tokens tokenize labels train score real test bench hostile scale fuzz lint clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_ -]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -73,8 +73,14 @@ reports/scale.md: $(SCORE_SRC) $(MODEL) scripts/scale_bench.py scripts/generate.
 
 scale: reports/scale.md ## 100,000 articles: one process vs --jobs 2 vs --dask local:2 -> reports/scale.md (~35 min)
 
+reports/hostile.md: $(SCORE_SRC) $(MODEL) scripts/hostile.py tests/bench/test_hostile_bench.py | $(STAMP)
+	HOSTILE_FULL=1 $(PY) -m pytest tests/bench/test_hostile_bench.py --benchmark-enable --benchmark-json=reports/hostile.json -p no:cacheprovider
+	$(PY) scripts/hostile.py report
+
+hostile: reports/hostile.md ## seconds per MB of every hostile-input family, 10 KB to 5 MB -> reports/hostile.md
+
 fuzz: $(STAMP) ## the property tests with 3,000 examples each instead of 150
-	FUZZ_EXAMPLES=3000 $(PY) -m pytest tests/test_robustness.py -k "never_crash or well_formed" -p no:cacheprovider
+	FUZZ_EXAMPLES=3000 $(PY) -m pytest tests/test_robustness.py tests/test_hostile.py -k "never_crash or well_formed or hostile_mixed or invisible" -p no:cacheprovider
 
 lint: $(STAMP) ## ruff
 	$(PY) -m ruff check pipeline tests
