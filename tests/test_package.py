@@ -120,6 +120,25 @@ def test_the_installed_command_scores_labels_and_explains_its_usage(installed, t
     assert not (installed["venv"] / "lib" / "data").exists()
 
 
+@pytest.mark.slow
+def test_the_package_scores_from_a_zip_import(installed):
+    # The installed package zipped (a zip import cannot hold the compiled core: the pure path scores, the same).
+    site = next((installed["venv"] / "lib").glob("python*/site-packages"))
+    archive = installed["cwd"] / "osce_stance.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted((site / "pipeline").rglob("*")):
+            if path.is_file() and path.suffix != ".so" and "__pycache__" not in path.parts:
+                zf.write(path, path.relative_to(site).as_posix())
+    code = ("import json, pipeline; from pipeline import StanceScorer; s = StanceScorer.load(); "
+            f"print(json.dumps({{'file': pipeline.__file__, 'labels': s.predict([{SENTENCE!r}]), 'version': s.version}}))")
+    proc = subprocess.run([str(installed["python"]), "-c", code], capture_output=True, text=True, cwd=installed["cwd"],
+                          env={**installed["env"], "PYTHONPATH": str(archive)})
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)
+    assert got["file"].startswith(str(archive)) and got["version"] == f"stance-{pipeline.__version__}"
+    assert got["labels"] == StanceScorer.load().predict([SENTENCE])
+
+
 def test_the_shipped_model_is_package_data_in_this_checkout():
     from pipeline.api import shipped_model
 
