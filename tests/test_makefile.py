@@ -14,7 +14,7 @@ from .conftest import ROOT
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
     work = tmp_path_factory.mktemp("repo")
-    for name in ("Makefile", "pyproject.toml", "pipeline", "seeds", "data/raw", "data/gold", "models"):
+    for name in ("Makefile", "pyproject.toml", "setup.py", "pipeline", "seeds", "data/raw", "data/gold", "models"):
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__"))
