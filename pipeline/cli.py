@@ -181,8 +181,6 @@ def _cmd_score(args: argparse.Namespace) -> int:
             if args.save:
                 timeline.append(replace(r, sentences=()))
             n_scored += 1
-        if _INTERRUPTED:
-            raise KeyboardInterrupt  # inside the output block: the previous output stays
         if not n_scored:
             _warn("error: nothing could be scored")
             raise _NothingScored
@@ -291,24 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.argv = argv
     # SIGTERM unwinds like Ctrl-C, so every atomic write in progress removes its temporary file.
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
     signal.signal(signal.SIGTERM, _terminate)
-    if previous[signal.SIGINT] is signal.default_int_handler:  # not when the caller ignores Ctrl-C
-        signal.signal(signal.SIGINT, _terminate)
-    _INTERRUPTED.clear()
     try:
-        return _run(args)
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-def _run(args: argparse.Namespace) -> int:
-    try:
-        code = args.func(args)
-        if _INTERRUPTED:  # the work ended early but quietly (see _terminate)
-            raise KeyboardInterrupt
-        return code
+        return args.func(args)
     except KeyboardInterrupt:
         _warn("interrupted")
         return 130
@@ -330,11 +313,5 @@ def _run(args: argparse.Namespace) -> int:
         return 2
 
 
-_INTERRUPTED = set()  # holds the signal once Ctrl-C or SIGTERM arrived
-
-
 def _terminate(signum, frame):
-    # Remembered as well as raised: a library between us and the signal (joblib's result generator) may end
-    # its iteration quietly instead of passing the KeyboardInterrupt on, and a partial output must not be kept.
-    _INTERRUPTED.add(signum)
     raise KeyboardInterrupt
