@@ -139,8 +139,11 @@ def _score_many_in_background(tmp_path, *flags):
             (many / f"{i:03d}_{seed.name}").write_bytes(seed.read_bytes())
     out = tmp_path / "scores.csv"
     out.write_text("previous,good,output\n")
+    # Ctrl-C as a terminal delivers it: to a process whose SIGINT is not ignored.  (A shell starts a background job
+    # with SIGINT ignored, and the child would inherit that: `make test &` then saw the run finish with exit 0.)
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "score", str(many), *flags, "--format", "csv", "--out", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(3)
     assert proc.poll() is None, "the run finished before it could be stopped; give it more input"
     return proc, out
