@@ -142,6 +142,11 @@ def article_features(texts: Sequence[str], osce: Sequence[bool]) -> list[list[st
     return feats
 
 
+def word_text(text: str) -> str:
+    """The text the word features are read from (``text`` already canonical): lower case, "n't" read as " not"."""
+    return text.lower().replace("n't", " not")
+
+
 def native_inputs(texts: Sequence[str], osce: Sequence[bool], same_article: bool) -> tuple[list[str], list[list[str]]]:
     """What the native core reads for each sentence: the text its word features come from, and its other features.
 
@@ -160,7 +165,7 @@ def native_inputs(texts: Sequence[str], osce: Sequence[bool], same_article: bool
     else:
         contexts = [ALONE] * len(canon)
     others = [["t:osce" if o else "t:none", *_cue_strings(m, o), *c] for m, o, c in zip(matches, osce, contexts)]
-    return [c.lower().replace("n't", " not") for c in canon], others
+    return [word_text(c) for c in canon], others
 
 
 def analyze(doc: str) -> list[str]:
@@ -185,7 +190,7 @@ def _sentence_features(text: str, target: str | None) -> tuple[list[str], tuple[
     """
     text = canonical(text)
     feats = [target] if target else []
-    words = _TOKEN.findall(text.lower().replace("n't", " not"))
+    words = _TOKEN.findall(word_text(text))
     # The order of the features reaches training's floating-point sums (scikit-learn keeps each row's
     # columns in the order first seen): reordering them changes the model's last bits, so `make train`
     # would no longer reproduce the shipped model byte for byte.
