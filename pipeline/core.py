@@ -81,13 +81,12 @@ class LinearModel:
             raise ModelError(f"{manifest_path}: format version {found!r}, this code reads {FORMAT_VERSION}; {fix}")
         try:
             weights = weights_path.read_bytes()
+        except (FileNotFoundError, KeyError):  # KeyError: a file missing from a zip import
+            raise ModelError(f"{weights_path}: missing; {fix}") from None
+        try:
             with np.load(io.BytesIO(weights), allow_pickle=False) as npz:
                 arrays = {k: npz[k] for k in ("vocab_utf8", "idf", "coef", "intercept")}
-        except (FileNotFoundError, KeyError) as exc:
-            if isinstance(exc, KeyError) and "weights" in locals():
-                raise ModelError(f"{weights_path}: unreadable (no array {exc}); {fix}") from None
-            raise ModelError(f"{weights_path}: missing; {fix}") from None
-        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
             raise ModelError(f"{weights_path}: unreadable ({exc}); {fix}") from None
         vocab = arrays["vocab_utf8"].tobytes().decode("utf-8").split("\n") if arrays["vocab_utf8"].size else []
         labels = tuple(manifest.get("labels", ()))
