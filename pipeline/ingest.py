@@ -145,15 +145,21 @@ def _drop_invisible(text: str) -> str:
     return "".join(pieces)
 
 
+def looks_like_html(text: str) -> bool:
+    """Whether text is (a piece of) a web page: it holds at least three HTML tags."""
+    return sum(1 for _ in islice(_TAG.finditer(text), 3)) == 3
+
+
 def strip_html(text: str) -> tuple[str, bool]:
     """Remove HTML markup from text pasted from a web page; return ``(text, stripped)``.
 
     Text counts as HTML when it has at least three tags; block ends become line breaks.
+    This is the fallback of :func:`read_page`, for markup with no main text trafilatura can find.
 
     >>> strip_html("<p>The OSCE <b>mission</b> arrived.</p><p>It met the minister.</p>")
     ('The OSCE mission arrived.\\nIt met the minister.\\n', True)
     """
-    if len(_TAG.findall(text)) < 3:
+    if not looks_like_html(text):
         return text, False
     import html
 
@@ -161,6 +167,64 @@ def strip_html(text: str) -> tuple[str, bool]:
     text = _BLOCK_END.sub("\n", text)
     text = _TAG.sub("", text)
     return html.unescape(text), True
+
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")  # what a folder walk reads: articles as text, and saved web pages
+PAGE_MAX_CHARS = 5_000_000  # larger markup is not a saved news page: it is stripped by the linear fallback
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a saved web page holds for the scorer: its main text, title and publication date (any may be None)."""
+
+    text: str | None
+    title: str | None
+    date: str | None
+
+
+def read_page(markup: str) -> Page:
+    """The main text and title of a saved web page (trafilatura) and its publication date (htmldate).
+
+    Navigation, currency rates, related and most-read lists, share buttons, cookie banners, scripts and
+    footers are left out by trafilatura's main-content extraction; the date comes from the page's own
+    metadata (``article:published_time``, ``<time>``, JSON-LD, ...), read offline.  ``text`` is None when
+    trafilatura finds no main text (the caller then strips the tags itself).
+
+    >>> page = read_page("<html><head><meta property='article:published_time' content='2022-11-22'></head><body>"
+    ...                  "<nav><a href='/'>Home</a> <a href='/w'>World</a></nav><article><h1>OSCE visit</h1>"
+    ...                  "<p>The OSCE chair thanked the hosts for a warm welcome and for two days of useful talks in the capital.</p>"
+    ...                  "</article><footer>All rights reserved.</footer></body></html>")
+    >>> page.title, page.date, page.text
+    ('OSCE visit', '2022-11-22', 'The OSCE chair thanked the hosts for a warm welcome and for two days of useful talks in the capital.')
+    """
+    if len(markup) > PAGE_MAX_CHARS:
+        return Page(None, None, None)
+    import logging
+
+    import htmldate
+    import trafilatura
+
+    for name in ("trafilatura", "htmldate", "courlan"):  # their "empty page" notices are not the user's business
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    _check_budget()
+    try:
+        found = trafilatura.bare_extraction(markup, include_comments=False, include_tables=False, with_metadata=True,
+                                            deduplicate=False)
+    except (ValueError, TypeError, RecursionError):  # markup lxml cannot build a tree from
+        found = None
+    _check_budget()
+    title = " ".join(found.title.split()) if found is not None and found.title else None
+    text = found.text if found is not None and found.text and found.text.strip() else None
+    if text and title:
+        first, _, rest = text.partition("\n")
+        if " ".join(first.split()) == title:  # the headline stands at the top of the main text too
+            text = rest
+    try:
+        date = htmldate.find_date(markup, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+    except (ValueError, TypeError, RecursionError):
+        date = None
+    _check_budget()
+    return Page(text or None, title, date)
 
 
 _KAZAKH = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
@@ -486,9 +550,13 @@ def parse_article(text: str, article_id: str, source: str | None = None) -> Arti
     ('2023-02-08', 'Minister meets mission', 'ASTANA. KAZINFORM', 'The minister met the OSCE mission.')
     """
     warnings: list[str] = []
-    text, was_html = strip_html(text)
-    if was_html:
-        warnings.append("HTML markup stripped")
+    page = read_page(text) if looks_like_html(text) else None
+    if page is not None and page.text:
+        text = page.text
+    else:
+        text, was_html = strip_html(text)
+        if was_html:
+            warnings.append("HTML markup stripped")
     lines = [ln.replace("\u00a0", " ").strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     header_date = header_rest = None
     first = next((i for i, ln in enumerate(lines) if ln), None)
@@ -571,6 +639,8 @@ def parse_article(text: str, article_id: str, source: str | None = None) -> Arti
     if outlet is None:
         outlet = _agency_of(dateline)
     body = "\n".join(body_lines)
+    if page is not None and page.title:
+        title = page.title
     if title is None and header_is_body and body:
         title = _first_sentence(body)
     if title is None:
@@ -585,6 +655,8 @@ def parse_article(text: str, article_id: str, source: str | None = None) -> Arti
         warnings.append(f"text looks {'Russian' if language == 'ru' else 'Kazakh' if language == 'kk' else 'non-English'} "
                         f"({language}); the model reads English only, so its scores mean little")
     date = header_date or timestamp_date or (find_date("\n".join(pre_body)) if pre_body else None)
+    if page is not None and page.date:
+        date = page.date
     return Article(
         id=article_id,
         body=body,
@@ -726,7 +798,7 @@ def missing_inputs(roots: Iterable[str | os.PathLike]) -> list[str]:
 
 
 def iter_article_files(roots: Iterable[str | os.PathLike]) -> Iterator[Path]:
-    """Every ``*.txt`` below ``roots`` in sorted order, skipping hidden files and folders.
+    """Every article file (``*.txt``, and saved web pages ``*.html``/``*.htm``) below ``roots`` in sorted order, skipping hidden files and folders.
 
     A file named explicitly is yielded whatever its suffix (``.jsonl`` files are read as
     JSON Lines by the scorer).  Symbolic links to folders are not followed, so a link
@@ -742,5 +814,5 @@ def iter_article_files(roots: Iterable[str | os.PathLike]) -> Iterator[Path]:
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
-                if name.endswith(".txt") and not name.startswith("."):
+                if name.endswith(ARTICLE_SUFFIXES) and not name.startswith("."):
                     yield Path(dirpath) / name

@@ -256,3 +256,43 @@ def test_line_kind_fast_path_is_exact():
         assert line_kind(line) == line_kind(line, prefilter=False)
 
     same_as_reference()
+
+
+# --------------------------------------------------------------------------- saved web pages
+
+SAVED_PAGE = FIXTURES / "saved_page_critical_seed.html"  # the critical seed's text inside a news site's page, chrome written by the team
+
+
+def test_a_saved_news_page_reads_as_the_article_alone(seed_articles):
+    page = read_article(SAVED_PAGE)
+    seed = seed_articles["003"]
+    assert page.title == seed.title and page.date == "2022-11-22"  # the date from the page's own metadata
+    assert page.body == seed.body and page.outlet == seed.outlet and not page.warnings
+    for chrome in ("Currency rates", "cookies", "Related news", "Most read", "All rights reserved", "gtag", "Elections 2022", "Share:"):
+        assert chrome not in page.body
+
+
+def test_html_pasted_into_a_txt_file_is_read_as_a_page(tmp_path):
+    path = tmp_path / "pasted.txt"
+    path.write_text("<html><body><nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/sport'>Sport</a></nav>"
+                    "<article><h1>OSCE chair ends visit</h1><p>The OSCE chair thanked the hosts for the warm welcome and "
+                    "for two days of useful talks on border management in the capital.</p></article></body></html>")
+    article = read_article(path)
+    assert article.title == "OSCE chair ends visit" and article.body.startswith("The OSCE chair thanked")
+    assert "Home" not in article.body and "Sport" not in article.body
+
+
+def test_markup_with_no_main_text_for_trafilatura_falls_back_to_stripping_tags(monkeypatch):
+    import pipeline.ingest as ingest
+
+    monkeypatch.setattr(ingest, "read_page", lambda markup: ingest.Page(None, None, None))
+    article = parse_article("<html><body><p>The OSCE mission <b>arrived</b> on Monday.</p></body></html>", "x")
+    assert article.body == "The OSCE mission arrived on Monday." and "HTML markup stripped" in article.warnings
+
+
+def test_a_folder_walk_reads_saved_pages_beside_text_files(tmp_path):
+    from pipeline.ingest import iter_article_files
+
+    for name in ("a.txt", "b.html", "c.htm", "d.json", ".hidden.html"):
+        (tmp_path / name).write_text("x")
+    assert [p.name for p in iter_article_files([tmp_path])] == ["a.txt", "b.html", "c.htm"]

@@ -69,8 +69,6 @@ def test_unusable_files_are_skipped_with_exit_2_when_nothing_is_left(tmp_path, n
         ("short.txt", b"The OSCE mission arrived today.", "very short article"),
         ("badheader.txt", GOOD.replace("2021-05-05", "2023-13-45").encode(), "malformed header date"),
         ("russian.txt", RUSSIAN.encode(), "English only"),
-        ("page.txt", b"<html><body><h1>OSCE visit</h1><p>The OSCE chair thanked the hosts for the warm welcome.</p>"
-                     b"<p>Talks were useful.</p></body></html>", "HTML markup stripped"),
     ],
 )
 def test_odd_but_usable_files_are_scored_with_a_warning(tmp_path, name, data, warning):
