@@ -28,7 +28,7 @@ from .ingest import Article
 from .segment import article_spans
 from .target import detect
 
-__all__ = ["SentenceScore", "ArticleScore", "aggregate", "score_article", "STANCE_THRESHOLD", "MIXED_SHARE"]
+__all__ = ["SentenceScore", "ArticleScore", "aggregate", "score_article", "explain", "STANCE_THRESHOLD", "MIXED_SHARE"]
 
 STANCE_THRESHOLD = 0.15
 MIXED_SHARE = 0.25
@@ -86,6 +86,7 @@ class ArticleScore:
     language: str = "en"
     warnings: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
+    dateline: str | None = None
 
     SUMMARY_FIELDS = ("article_id", "date", "title", "outlet", "language", "n_sentences", "n_osce", "share_cooperative", "share_critical",
                       "share_neutral", "stance", "stance_low", "stance_high", "label", "sentiment")
@@ -93,6 +94,8 @@ class ArticleScore:
     def to_dict(self, evidence: bool = True) -> dict:
         """Plain JSON; with ``evidence`` the sentences, labels and probabilities too."""
         record = {k: getattr(self, k) for k in self.SUMMARY_FIELDS}
+        if self.dateline:
+            record["dateline"] = self.dateline
         if self.warnings:
             record["warnings"] = list(self.warnings)
         if self.extra:
@@ -158,16 +161,29 @@ def aggregate(probabilities: np.ndarray, osce: Sequence[bool], labels: Sequence[
             "stance_high": round(high, 6), "label": label}
 
 
+def _sentences(article: Article) -> tuple[list[tuple[str, int, int]], list[str], list[bool]]:
+    """The article's sentences as the model reads them: ``(part, start, end)`` spans, texts, and the target rules' verdicts."""
+    spans = article_spans(article.title, article.body)
+    texts = [(article.body if part == "body" else article.title)[s:e] for part, s, e in spans]
+    _check_budget()
+    return spans, texts, [t.concerns for t in detect(texts, article.title)]
+
+
+def explain(article: Article, model: LinearModel) -> list[list[tuple[str, list[float]]]]:
+    """Each sentence's features with their exact contributions to each class's score (:meth:`LinearModel.contributions`).
+
+    Sentences are those of :func:`score_article`, in the same order, read in the same context.
+    """
+    _, texts, osce = _sentences(article)
+    return model.contributions(texts, osce, same_article=True)
+
+
 def score_article(article: Article, model: LinearModel, sentiment=None) -> ArticleScore:
     """Score a parsed article: split, find the OSCE, classify, aggregate.
 
     ``sentiment`` is a callable text -> VADER compound (``None``: not measured, ``sentiment`` is None).
     """
-    spans = article_spans(article.title, article.body)
-    texts = [(article.body if part == "body" else article.title)[s:e] for part, s, e in spans]
-    _check_budget()
-    targets = detect(texts, article.title)
-    osce = [t.concerns for t in targets]
+    spans, texts, osce = _sentences(article)
     probabilities = model.predict_proba(texts, osce, same_article=True) if texts else np.zeros((0, len(model.labels)))
     labels = model.labels
     best = probabilities.argmax(axis=1).tolist()
@@ -185,7 +201,7 @@ def score_article(article: Article, model: LinearModel, sentiment=None) -> Artic
                                            if texts else 0.0)
     return ArticleScore(article_id=article.id, date=article.date, title=article.title, n_sentences=len(texts),
                         sentiment=tone, sentences=sentences, outlet=article.outlet, language=article.language,
-                        warnings=article.warnings, extra=article.extra, **summary)
+                        warnings=article.warnings, extra=article.extra, dateline=article.dateline, **summary)
 
 
 # ----------------------------------------------------------------- the stage's outputs

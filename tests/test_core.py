@@ -105,3 +105,22 @@ def test_small_batches_in_plain_python_equal_the_numpy_path(gold_docs):
     single = np.vstack([model.predict_documents([d]) for d in docs[:50]])
     assert np.abs(single - model.predict_documents(docs[:50])).max() < 1e-12
     assert model.decision([]).shape == (0, 3) and model.predict_proba([], []).shape == (0, 3)
+
+
+def test_contributions_add_up_to_the_linear_scores_of_every_seed_sentence(seed_articles):
+    # The report's "why" is exact: intercept + the features' contributions = the score the label came from.
+    from pipeline.api import StanceScorer
+    from pipeline.score import explain
+
+    scorer = StanceScorer.load()
+    model = scorer.model
+    for article in seed_articles.values():
+        result = scorer.score_parsed(article, sentiment=False)
+        parts = explain(article, model)
+        assert len(parts) == len(result.sentences)
+        for sentence, features in zip(result.sentences, parts):
+            logits = model.intercept + np.sum([c for _, c in features], axis=0)
+            probabilities = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
+            assert np.allclose(probabilities, [sentence.probabilities[k] for k in model.labels], atol=1e-6)
+            assert model.labels[int(logits.argmax())] == sentence.label
+            assert all(name in model.index for name, _ in features)
