@@ -22,7 +22,7 @@ SCORES := data/processed/scores.csv
 SCORE_SRC := pipeline/score.py pipeline/api.py pipeline/core.py pipeline/_native.c pipeline/features.py pipeline/lexicon.py pipeline/target.py \
 	pipeline/cli.py pipeline/distribute.py $(INGEST)
 
-.PHONY: help setup tokens tokenize labels train score real test bench hostile scale fuzz lint clean
+.PHONY: help setup browser tokens tokenize labels train score report screenshots real test bench hostile scale fuzz lint clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_ -]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,10 +55,23 @@ $(SCORES) data/processed/scores.jsonl reports/stance_timeline.png &: $(ARTICLE_F
 
 score: $(SCORES) ## score every article in seeds/ and data/raw/ -> data/processed/scores.*, reports/stance_timeline.png
 
+REPORT_SRC := pipeline/report.py pipeline/places.py $(wildcard pipeline/templates/*.j2)
+reports/site/index.html: $(ARTICLE_FILES) $(MODEL) $(SCORE_SRC) $(REPORT_SRC) | $(STAMP)
+	$(PY) -m pipeline report --out reports/site || [ $$? -eq 1 ]  # 1: some inputs skipped (named on stderr)
+
+report: reports/site/index.html ## the HTML evidence report of seeds/ and data/raw/ -> reports/site/index.html (open it in a browser)
+
+screenshots: $(STAMP) browser ## README's pictures of the report (of the seeds) -> reports/report_index.png, reports/report_article.png
+	$(PY) -m pipeline report seeds --out reports/site-seeds
+	$(PY) scripts/report_screenshots.py reports/site-seeds 003_4756800a9e27d77f.html reports
+
 real: $(MODEL) | $(STAMP) ## the shipped model on the real-news yardstick (texts cached in data/real/cache/, not in git) -> reports/real.md
 	$(PY) scripts/real_news.py evaluate
 
-test: $(STAMP) ## run the test suite
+browser: ## install Debian's Chromium for the browser tests, when absent
+	bash scripts/install_chromium.sh
+
+test: $(STAMP) browser ## run the test suite (installs Chromium for the browser tests when absent)
 	$(PY) -m pytest
 
 reports/bench.md: $(SCORE_SRC) $(MODEL) tests/bench/test_bench.py scripts/bench_report.py | $(STAMP)
@@ -86,4 +99,4 @@ lint: $(STAMP) ## ruff
 	$(PY) -m ruff check pipeline tests
 
 clean: ## remove generated data (keeps the committed model)
-	rm -rf data/interim data/processed .pytest_cache
+	rm -rf data/interim data/processed .pytest_cache reports/site reports/site-seeds

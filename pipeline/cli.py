@@ -15,6 +15,8 @@ from . import __version__, paths
 from .budget import DEFAULT_MAX_SECONDS
 from .ingest import MAX_BYTES, missing_inputs
 
+PERIODS, GROUPS = ("month", "quarter", "year"), ("outlet", "country")  # as pipeline.report has them (tested equal)
+
 
 def _warn(message: str) -> None:
     print(message, file=sys.stderr)
@@ -225,6 +227,75 @@ def _score_partitioned(scorer, inputs, args) -> int:
     return 1 if totals["n_skipped"] else 0
 
 
+def _scored_for_report(args: argparse.Namespace):
+    """The articles of ``args.inputs`` with their scores, and the inputs skipped (named on stderr)."""
+    from .report import scored_articles
+
+    if args.max_seconds < 0:
+        raise _UsageError("--max-seconds must be 0 (no limit) or more")
+    scorer = _load_scorer(args.model)
+    scorer.max_seconds = args.max_seconds or None
+    inputs = _inputs(args)
+    missing = missing_inputs(inputs)
+    if missing:
+        raise _UsageError(f"no such file or folder: {missing[0]}")
+    if "-" in inputs:
+        raise _UsageError(f"osce-stance {args.command} reads files and folders, not standard input")
+    skipped = []
+
+    def on_error(path, exc):
+        skipped.append(path)
+        _warn(f"warning: {path}: skipped: {exc.strerror if isinstance(exc, OSError) else exc}")
+
+    pairs = scored_articles(scorer, inputs, on_error=on_error, max_bytes=args.max_bytes, sentiment=not getattr(args, "no_sentiment", True))
+    if not pairs:
+        _warn("error: nothing could be scored")
+        raise _NothingScored
+    return scorer, pairs, skipped
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import build_site
+
+    out = Path(_in_checkout(args.out, paths.REPORTS / "site", "--out DIR"))
+    scorer, pairs, skipped = _scored_for_report(args)
+    try:
+        n = build_site(pairs, out, scorer.model, by=args.by)
+    except FileExistsError as exc:
+        raise _UsageError(str(exc)) from None
+    print(f"report: {n} articles -> {out / 'index.html'}")
+    if skipped:
+        _warn(f"reported {n}, skipped {len(skipped)}")
+        return 1
+    return 0
+
+
+def _cmd_trend(args: argparse.Namespace) -> int:
+    from contextlib import ExitStack
+
+    from .files import atomic_write
+    from .report import format_trend, trend
+
+    _, pairs, skipped = _scored_for_report(args)
+    rows = trend([r for _, r in pairs], by=args.by, group=args.group)
+    with ExitStack() as stack:
+        out = stack.enter_context(atomic_write(args.out)) if args.out else sys.stdout
+        format_trend(rows, args.format, out)
+    undated = sum(1 for _, r in pairs if r.n_osce and not r.date)
+    if undated:
+        _warn(f"note: {undated} articles with OSCE content have no date and are left out")
+    return 1 if skipped else 0
+
+
+def _add_reading_options(p: argparse.ArgumentParser) -> None:
+    """The options of every command that reads and scores articles."""
+    p.add_argument("--model", default=None, help="model folder (default: the shipped models/stance)")
+    p.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
+                   help=f"skip files larger than N bytes (default {MAX_BYTES:,})")
+    p.add_argument("--max-seconds", type=float, default=DEFAULT_MAX_SECONDS, metavar="N",
+                   help=f"skip an article that takes longer than N seconds to score, and go on (default {DEFAULT_MAX_SECONDS:g}; 0: no limit)")
+
+
 class _NothingScored(Exception):
     """Raised inside the output block so that no empty output replaces a previous one."""
 
@@ -279,6 +350,23 @@ def build_parser() -> argparse.ArgumentParser:
     big.add_argument("--partition-size", type=int, default=1000, metavar="N", help="articles per partition (default 1000)")
     sc.add_argument("--quiet", action="store_true", help="no progress bar and no per-article warnings (skipped inputs are still named)")
     sc.set_defaults(func=_cmd_score)
+
+    rep = sub.add_parser("report", help="a static HTML report: headline figures, trends, every article with its evidence")
+    rep.add_argument("inputs", nargs="*", help="files or folders (.txt, .html, .jsonl; default: seeds/ and data/raw/)")
+    rep.add_argument("--out", metavar="DIR", help="the report folder (default: reports/site/); replaced only if osce-stance wrote it")
+    rep.add_argument("--by", choices=PERIODS, default="month", help="the period of the stance-over-time chart (default month)")
+    rep.add_argument("--no-sentiment", action="store_true", help="skip the VADER tone column")
+    _add_reading_options(rep)
+    rep.set_defaults(func=_cmd_report)
+
+    tr = sub.add_parser("trend", help="mean stance by month, quarter or year, per outlet or country: the numbers behind the report")
+    tr.add_argument("inputs", nargs="*", help="files or folders (default: seeds/ and data/raw/)")
+    tr.add_argument("--by", choices=PERIODS, default="month")
+    tr.add_argument("--group", choices=GROUPS, default=None, help="one row per period and outlet, or per period and dateline country")
+    tr.add_argument("--format", choices=("table", "csv"), default="table")
+    tr.add_argument("--out", help="write to this file (atomically) instead of stdout")
+    _add_reading_options(tr)
+    tr.set_defaults(func=_cmd_trend)
     return parser
 
 

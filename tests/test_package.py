@@ -67,7 +67,8 @@ def _run(installed, *command):
 @pytest.mark.slow
 def test_sdist_and_wheel_carry_the_model_and_the_type_marker(installed):
     wheel = zipfile.ZipFile(next(installed["dist"].glob("*.whl"))).namelist()
-    for name in ("pipeline/models/stance/manifest.json", "pipeline/models/stance/weights.npz", "pipeline/py.typed"):
+    for name in ("pipeline/models/stance/manifest.json", "pipeline/models/stance/weights.npz", "pipeline/py.typed",
+                 "pipeline/templates/index.html.j2", "pipeline/templates/article.html.j2"):
         assert name in wheel, name
     assert any(n.startswith("pipeline/_native.") and n.endswith(".so") for n in wheel)
     with tarfile.open(next(installed["dist"].glob("*.tar.gz"))) as sdist:
@@ -113,7 +114,13 @@ def test_the_installed_command_scores_labels_and_explains_its_usage(installed, t
     labelled = _run(installed, exe, "label", SENTENCE)
     assert labelled.returncode == 0 and labelled.stdout.split()[0] == StanceScorer.load().predict([SENTENCE])[0]
 
-    for command, message in ((["score"], "give the files or folders"), (["score", copy.name, "--save"], "outside a checkout"),
+    report = _run(installed, exe, "report", copy.name, "--out", "site")
+    assert report.returncode == 0, report.stderr
+    assert (installed["cwd"] / "site" / "articles" / f"{seed.stem}.html").exists()  # the templates travel in the wheel
+    assert seed.stem in (installed["cwd"] / "site" / "index.html").read_text(encoding="utf-8")
+
+    for command, message in ((["score"], "give the files or folders"), (["report", copy.name], "give --out DIR"),
+                             (["score", copy.name, "--save"], "outside a checkout"),
                              (["train"], "give --labels"), (["tokenize", copy.name], "give --articles")):
         proc = _run(installed, exe, *command)
         assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, (command, proc.stderr)
