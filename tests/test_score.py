@@ -86,3 +86,13 @@ def test_a_sentence_without_cues_leans_the_way_its_article_does():
     p_crit = scorer.score_article(critical, sentiment=False).sentences[1].probabilities
     p_coop = scorer.score_article(cooperative, sentiment=False).sentences[1].probabilities
     assert p_crit["critical"] > p_coop["critical"] and p_coop["cooperative"] > p_crit["cooperative"]
+
+
+def test_a_saved_news_page_around_the_critical_seed_scores_as_the_seed(seed_scores):
+    # Site chrome, menus, currency rates, related and most-read lists, cookie banner, scripts and footer (the team's own).
+    from .conftest import FIXTURES
+
+    [page] = StanceScorer.load().score_files([FIXTURES / "saved_page_critical_seed.html"])
+    seed = seed_scores["003"]
+    assert abs(page.stance - seed.stance) <= 0.1 and page.label == seed.label == "critical"
+    assert page.date == "2022-11-22" and page.title == seed.title and page.n_osce == seed.n_osce
