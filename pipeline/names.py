@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import longest_first
+from .lexicon import has_special_folds, longest_first
 
 __all__ = ["EXPLICIT", "COUNTRIES", "names_osce", "canonical"]
 
@@ -78,6 +78,10 @@ def canonical(text: str) -> str:
     'the ODIHR and ODIHR'
     """
     low = text.lower()
-    if "europe" in low or "democratic" in low or "odihr" in low:  # each long spelling holds one (any spacing, "and" or "&")
+    # Every spelling _LONG_NAMES rewrites holds "odihr", or both "security" and "europe", or both "democratic" and
+    # "institutions": the case-blind search (slow) runs only then, and "democratic" alone, common in the news, no longer
+    # starts it.  Letters such as "ſ" or "İ" match under re.I but not in lower(): text with them is always searched.
+    if ("odihr" in low or ("europe" in low and "security" in low) or ("institutions" in low and "democratic" in low)
+            or has_special_folds(text)):
         text = _LONG_NAMES.sub(lambda m: _CANONICAL[m.lastgroup], text)
     return _COUNTRY.sub("Country", text)

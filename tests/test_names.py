@@ -7,6 +7,8 @@ scored alone (``predict``) and inside their articles (``score_article``).
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import StanceScorer
 from pipeline.gold import load_gold
@@ -105,3 +107,28 @@ def seed_texts_and_corpus():
     from pipeline.ingest import iter_article_files
 
     return [p.read_text(encoding="utf-8") for p in list(iter_article_files(paths.input_roots()))[:200]]
+
+
+_NAME_PIECES = ["Organization", "Organisation", "ORGANISATION", "Organiſation", "for", "FOR", "Security", "ſecurity", "and", "&",
+                "Co-operation", "Cooperation", "CO-OPERATION", "in", "Europe", "EUROPE", "(OSCE)", "OSCE", "Office", "Democratic",
+                "Democratİc", "Institutions", "İnstitutions", "Human", "Rights", "(ODIHR)", "ODIHR", "OSCE/ODIHR", "OSCE's", "/"]
+
+
+_LONG_SPELLINGS = [
+    [["Organization", "Organisation", "ORGANIZATION", "Organiſation"], ["for", "FOR", "For"], ["Security", "ſecurity", "SECURITY"],
+     ["and", "&", "AND"], ["Co-operation", "Cooperation", "CO-OPERATION", "Co-Operation"], ["in", "IN"], ["Europe", "EUROPE"]],
+    [["Office", "OFFICE"], ["for", "For"], ["Democratic", "Democratİc", "DEMOCRATIC"], ["Institutions", "İnstitutions"],
+     ["and", "&"], ["Human", "HUMAN"], ["Rights", "RIGHTS"]],
+]
+_LONG_NAME = st.one_of(*[st.tuples(*[st.sampled_from(v) for v in words]) for words in _LONG_SPELLINGS]).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_LONG_NAME, st.sampled_from(_NAME_PIECES), st.text(max_size=4)), max_size=12), st.sampled_from([" ", "\n", "  "]))
+def test_canonical_rewrites_exactly_what_its_patterns_find(pieces, glue):
+    # canonical() searches for the long names only when its cheap word checks pass: they must never skip a spelling.
+    from pipeline import names
+
+    text = glue.join(pieces)
+    reference = names._COUNTRY.sub("Country", names._LONG_NAMES.sub(lambda m: names._CANONICAL[m.lastgroup], text))
+    assert canonical(text) == reference
