@@ -62,6 +62,17 @@ def test_make_score_warns_about_a_bad_file_and_still_scores_the_rest(workdir):
     assert "Nothing to be done" in make(workdir, "score").stdout
 
 
+def test_make_report_writes_the_site_once_and_again_after_a_template_changes(workdir):
+    run = make(workdir, "report")
+    assert run.returncode == 0, run.stderr
+    site = workdir / "reports/site"
+    assert (site / "index.html").exists() and len(list((site / "articles").glob("*.html"))) > 700  # the seeds and the corpus
+    assert "Nothing to be done" in make(workdir, "report").stdout
+    time.sleep(1.1)
+    (workdir / "pipeline/templates/article.html.j2").touch()
+    assert make(workdir, "-q", "report").returncode == 1
+
+
 def test_a_failed_stage_keeps_its_previous_output_and_is_not_marked_done(workdir):
     assert make(workdir, "labels").returncode == 0
     labels = workdir / "data/processed/labels.jsonl"
