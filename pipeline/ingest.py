@@ -707,7 +707,7 @@ def article_from_bytes(data: bytes, article_id: str, source: str | None = None) 
         article = replace(article, warnings=article.warnings + (f"not UTF-8; decoded as {encoding}",))
     return article
 
-_JSONL_FIELDS = ("id", "date", "title", "text")
+_JSONL_FIELDS = ("id", "date", "title", "text", "outlet")
 
 
 def iter_jsonl_articles(path: str | os.PathLike, max_bytes: int = MAX_BYTES, start: int = 0, stop: int | None = None,
@@ -715,7 +715,7 @@ def iter_jsonl_articles(path: str | os.PathLike, max_bytes: int = MAX_BYTES, sta
     """Articles from a JSON Lines file, one per line, read as a stream.
 
     Each line is an object with ``text`` (required) and optionally ``id``, ``date``
-    (``YYYY-MM-DD``) and ``title``; other fields are kept in ``Article.extra``.  Without
+    (``YYYY-MM-DD``), ``title`` and ``outlet`` (the report groups by it); other fields are kept in ``Article.extra``.  Without
     an id the article is ``<file stem>-<line>``.  Yields ``(where, article)`` or, for a
     bad line, ``(where, InputError)`` naming the line, so one bad line does not stop the rest.
 
@@ -761,6 +761,8 @@ def iter_jsonl_articles(path: str | os.PathLike, max_bytes: int = MAX_BYTES, sta
             extra = {k: v for k, v in record.items() if k not in _JSONL_FIELDS}
             if extra:
                 updates["extra"] = extra
+            if record.get("outlet"):
+                updates["outlet"] = str(record["outlet"])
             if record.get("title"):
                 updates["title"] = str(record["title"])
                 updates["warnings"] = tuple(w for w in article.warnings if w != "no title found")

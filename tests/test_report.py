@@ -158,3 +158,16 @@ def test_report_and_trend_commands(tmp_path, capsys):
     assert main(["report", str(tmp_path / "missing"), "--out", str(tmp_path / "x")]) == 2
     assert main(["report", str(SEEDS), "--out", str(tmp_path)]) == 2  # a folder it did not write
     assert "not a report written by osce-stance" in capsys.readouterr().err
+
+
+def test_a_json_lines_outlet_field_is_the_articles_outlet_in_the_trend(scorer, tmp_path):
+    import json
+
+    path = tmp_path / "scraped.jsonl"
+    records = [{"id": "a", "date": "2024-05-02", "outlet": "Daily Courier", "text": "The minister thanked the OSCE mission for its work.",
+                "url": "https://example.org/a"},
+               {"id": "b", "date": "2024-05-20", "outlet": "Evening Post", "text": "The ministry said the OSCE report was biased."}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    pairs = scored_articles(scorer, [path])
+    assert [(r.outlet, r.extra) for _, r in pairs] == [("Daily Courier", {"url": "https://example.org/a"}), ("Evening Post", {})]
+    assert [r.group for r in trend([r for _, r in pairs], "month", "outlet")] == ["Daily Courier", "Evening Post"]
