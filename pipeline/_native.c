@@ -7,7 +7,8 @@
  *   - features: w:<token>, neg:<token> for the 3 tokens after a negation word, w:<previous> <token>;
  *   - their ids in the model's vocabulary (features outside it are dropped), plus ids the caller found for the
  *     features that are not words (target, cues, context);
- *   - TF-IDF with sublinear tf and L2 norm, the linear layer, and the softmax.
+ *   - TF-IDF with sublinear tf and L2 norm, the linear layer, and the softmax;
+ *   - and, for the cue search, where the lexicon's literal prefixes begin words (PrefixScanner, below).
  *
  * Built by setuptools from source on install (pyproject.toml); nothing here is generated.
  */
@@ -371,6 +372,149 @@ static PyTypeObject WordIndexType = {
     .tp_new = PyType_GenericNew,
 };
 
+/* ---------------------------------------------------------------------------------------------------------------
+ * PrefixScanner: where the cue lexicon's literal prefixes begin words, in one pass (features._PREFIX_RE's job).
+ *
+ * For every word start (a \w character after a non-\w one or at the text's start; Python's \w for str is
+ * Py_UNICODE_ISALNUM or '_'), the longest of the prefixes that the text continues with there, as
+ * (start, prefix).  A trie over code points, each node's children in a sibling list.
+ */
+typedef struct {
+    Py_UCS4 ch;
+    int32_t first_child, next_sibling, terminal;
+} TrieNode;
+
+typedef struct {
+    PyObject_HEAD
+    TrieNode *nodes;
+    int32_t n_nodes, capacity;
+    PyObject *prefixes; /* tuple of str: what scan() returns for a terminal */
+} PrefixScanner;
+
+static void PrefixScanner_dealloc(PrefixScanner *self) {
+    PyMem_Free(self->nodes);
+    Py_XDECREF(self->prefixes);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int32_t trie_child(const PrefixScanner *self, int32_t node, Py_UCS4 ch) {
+    for (int32_t c = self->nodes[node].first_child; c >= 0; c = self->nodes[c].next_sibling)
+        if (self->nodes[c].ch == ch) return c;
+    return -1;
+}
+
+static int32_t trie_add(PrefixScanner *self, int32_t parent, Py_UCS4 ch) {
+    if (self->n_nodes == self->capacity) {
+        int32_t capacity = self->capacity * 2;
+        TrieNode *grown = PyMem_Realloc(self->nodes, (size_t)capacity * sizeof(TrieNode));
+        if (!grown) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        self->nodes = grown;
+        self->capacity = capacity;
+    }
+    int32_t node = self->n_nodes++;
+    self->nodes[node] = (TrieNode){ch, -1, self->nodes[parent].first_child, -1};
+    self->nodes[parent].first_child = node;
+    return node;
+}
+
+static int PrefixScanner_init(PrefixScanner *self, PyObject *args, PyObject *kwds) {
+    (void)kwds;
+    PyObject *prefixes;
+    if (!PyArg_ParseTuple(args, "O", &prefixes)) return -1;
+    PyObject *tuple = PySequence_Tuple(prefixes);
+    if (!tuple) return -1;
+    Py_XSETREF(self->prefixes, tuple);
+    PyMem_Free(self->nodes);
+    self->capacity = 64;
+    self->nodes = PyMem_Malloc((size_t)self->capacity * sizeof(TrieNode));
+    if (!self->nodes) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->nodes[0] = (TrieNode){0, -1, -1, -1};
+    self->n_nodes = 1;
+    for (Py_ssize_t p = 0; p < PyTuple_GET_SIZE(tuple); p++) {
+        PyObject *prefix = PyTuple_GET_ITEM(tuple, p);
+        if (!PyUnicode_Check(prefix) || PyUnicode_GET_LENGTH(prefix) == 0) {
+            PyErr_SetString(PyExc_TypeError, "PrefixScanner(prefixes): each prefix must be a non-empty str");
+            return -1;
+        }
+        int kind = PyUnicode_KIND(prefix);
+        const void *data = PyUnicode_DATA(prefix);
+        int32_t node = 0;
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(prefix); i++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+            int32_t child = trie_child(self, node, ch);
+            if (child < 0 && (child = trie_add(self, node, ch)) < 0) return -1;
+            node = child;
+        }
+        if (self->nodes[node].terminal < 0) self->nodes[node].terminal = (int32_t)p;
+    }
+    return 0;
+}
+
+static inline int is_word_char(Py_UCS4 c) { return c == '_' || Py_UNICODE_ISALNUM(c); }
+
+static PyObject *PrefixScanner_scan(PrefixScanner *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "scan() takes a str");
+        return NULL;
+    }
+    if (!self->nodes) {
+        PyErr_SetString(PyExc_ValueError, "PrefixScanner was not initialised");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *hits = PyList_New(0);
+    if (!hits) return NULL;
+    int previous_is_word = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        int word = is_word_char(c);
+        if (word && !previous_is_word) {
+            int32_t node = 0, best = -1;
+            for (Py_ssize_t j = i; j < n; j++) {
+                node = trie_child(self, node, PyUnicode_READ(kind, data, j));
+                if (node < 0) break;
+                if (self->nodes[node].terminal >= 0) best = self->nodes[node].terminal;
+            }
+            if (best >= 0) {
+                PyObject *hit = Py_BuildValue("(nO)", i, PyTuple_GET_ITEM(self->prefixes, best));
+                if (!hit || PyList_Append(hits, hit) < 0) {
+                    Py_XDECREF(hit);
+                    Py_DECREF(hits);
+                    return NULL;
+                }
+                Py_DECREF(hit);
+            }
+        }
+        previous_is_word = word;
+    }
+    return hits;
+}
+
+static PyMethodDef PrefixScanner_methods[] = {
+    {"scan", (PyCFunction)PrefixScanner_scan, METH_O,
+     "scan(text) -> [(start, prefix)]: the longest prefix beginning each word start of text that has one."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject PrefixScannerType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "pipeline._native.PrefixScanner",
+    .tp_basicsize = sizeof(PrefixScanner),
+    .tp_dealloc = (destructor)PrefixScanner_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "The cue lexicon's literal prefixes as a trie: PrefixScanner(prefixes).scan(text) -> [(start, prefix)].",
+    .tp_methods = PrefixScanner_methods,
+    .tp_init = (initproc)PrefixScanner_init,
+    .tp_new = PyType_GenericNew,
+};
+
 /* tokens(text) -> list of str: what the native tokenizer reads (tested equal to the regex). */
 static PyObject *native_tokens(PyObject *module, PyObject *text) {
     (void)module;
@@ -409,12 +553,18 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__native(void) {
-    if (PyType_Ready(&WordIndexType) < 0) return NULL;
+    if (PyType_Ready(&WordIndexType) < 0 || PyType_Ready(&PrefixScannerType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
     Py_INCREF(&WordIndexType);
     if (PyModule_AddObject(m, "WordIndex", (PyObject *)&WordIndexType) < 0) {
         Py_DECREF(&WordIndexType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&PrefixScannerType);
+    if (PyModule_AddObject(m, "PrefixScanner", (PyObject *)&PrefixScannerType) < 0) {
+        Py_DECREF(&PrefixScannerType);
         Py_DECREF(m);
         return NULL;
     }

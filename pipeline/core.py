@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .features import _NEGATORS, ALONE, analyze, article_features, document, native_inputs
+from .features import _ALL_PREFIXES, _NEGATORS, ALONE, analyze, article_features, document, native_inputs
 
 try:  # the compiled half of the core (pipeline/_native.c); OSCE_STANCE_PURE=1 runs the Python reference instead
     if os.environ.get("OSCE_STANCE_PURE", "") not in ("", "0"):
@@ -36,6 +36,17 @@ except ImportError:
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
+
+
+def _prefix_scanner():
+    """The compiled trie of the cue lexicon's prefixes (built on first use, once per process; the lexicon, not the model)."""
+    global _PREFIX_SCANNER
+    if _PREFIX_SCANNER is None:
+        _PREFIX_SCANNER = _native.PrefixScanner(_ALL_PREFIXES)
+    return _PREFIX_SCANNER
+
+
+_PREFIX_SCANNER = None
 
 __all__ = ["FORMAT_VERSION", "ModelError", "LinearModel"]
 
@@ -201,7 +212,7 @@ class LinearModel:
 
     def _native_probabilities(self, texts: Sequence[str], osce: Sequence[bool], same_article: bool) -> np.ndarray:
         """:meth:`predict_proba` through the compiled core: one call for all the sentences."""
-        words, others = native_inputs(texts, osce, same_article)
+        words, others = native_inputs(texts, osce, same_article, _prefix_scanner().scan)
         index = self.index
         extra = [[j for j in map(index.get, feats) if j is not None] for feats in others]
         out = np.frombuffer(self._word_index.probabilities(words, extra), dtype=np.float64)

@@ -14,7 +14,7 @@ input to the vectorizer).  ``core`` builds an article's features with
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .budget import check as _check_budget
 from .lexicon import COOPERATIVE_FAMILIES, CRITICAL_FAMILIES, families, has_special_folds, literal_prefixes, longest_first
@@ -147,19 +147,21 @@ def word_text(text: str) -> str:
     return text.lower().replace("n't", " not")
 
 
-def native_inputs(texts: Sequence[str], osce: Sequence[bool], same_article: bool) -> tuple[list[str], list[list[str]]]:
+def native_inputs(texts: Sequence[str], osce: Sequence[bool], same_article: bool,
+                  prefix_hits: Callable[[str], list[tuple[int, str]]] | None = None) -> tuple[list[str], list[list[str]]]:
     """What the native core reads for each sentence: the text its word features come from, and its other features.
 
     The word features (``w:``, ``neg:``, bigrams) are read by ``pipeline/_native.c`` from the canonical,
     lower-cased text with "n't" as " not", exactly as :func:`_sentence_features` reads them; the target, cue
     and context features are found here, by the same code as :func:`article_features` and :func:`analyze`.
+    ``prefix_hits`` (the compiled ``PrefixScanner.scan``) finds the cue prefixes that ``_PREFIX_RE`` finds.
     """
     canon, matches = [], []
     for i, t in enumerate(texts):
         if not i & 63:
             _check_budget()
         canon.append(canonical(t.replace(_CONTEXT_MARK, " ")))
-        matches.append(_cue_matches(canon[-1]))
+        matches.append(_cue_matches(canon[-1], prefix_hits))
     if same_article:
         contexts = _contexts([frozenset(name for name, _ in m) if o else frozenset() for m, o in zip(matches, osce)])
     else:
@@ -237,17 +239,28 @@ def cue_families(text: str) -> frozenset[str]:
     return frozenset(name for name, _ in _cue_matches(canonical(text)))
 
 
-def _cue_matches(text: str) -> tuple[tuple[str, bool], ...]:
-    """``(family, negated)`` for each family found, in family order (the fast path of :func:`cue_features`)."""
+def prefix_hits(low: str) -> list[tuple[int, str]]:
+    """``(start, prefix)`` for each word start of lower-cased ``low`` that begins with a cue prefix (the longest one).
+
+    The readable reference of the compiled ``pipeline._native.PrefixScanner.scan``, held equal to it in the tests.
+    """
+    return [(hit.start(), hit.group(1)) for hit in _PREFIX_RE.finditer(low)]
+
+
+def _cue_matches(text: str, hits: Callable[[str], list[tuple[int, str]]] | None = None) -> tuple[tuple[str, bool], ...]:
+    """``(family, negated)`` for each family found, in family order (the fast path of :func:`cue_features`).
+
+    ``hits`` finds the cue prefixes at word starts (:func:`prefix_hits`, or its compiled twin).
+    """
     if has_special_folds(text):  # text with special case folds takes the reference path
         return _searched_matches(text)
     low = text.lower()
     # Word starts come in ascending order, so the first start where a family matches gives the
     # match its pattern's search would find; a family found is not tried again.
     first: dict[int, re.Match] = {i: m for i in _ALWAYS_SEARCHED if (m := _LOWER_PATTERNS[i].search(low))}
-    for hit in _PREFIX_RE.finditer(low):
-        for i in _FAMILIES_AFTER[hit.group(1)]:
-            if i not in first and (match := _LOWER_PATTERNS[i].match(low, hit.start())):
+    for start, prefix in (hits or prefix_hits)(low):
+        for i in _FAMILIES_AFTER[prefix]:
+            if i not in first and (match := _LOWER_PATTERNS[i].match(low, start)):
                 first[i] = match
     found = [(_CUE_FAMILIES[i][0], first[i]) for i in sorted(first)]
     if not found:

@@ -52,6 +52,27 @@ def test_native_tokens_are_the_regex_tokens(text):
     assert native.tokens(text) == _TOKEN.findall(text)
 
 
+CUE_TEXT = st.lists(st.sampled_from(["thank", "not a", "far from", "far-f", "so-called", "co-op", "no ", "anti-", "_x", "é", "ée", "x",
+                                      "objectiv", " ", "-", "'", "9", "İ", "ǅ", "count", "in ac", "in"]), max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TOKEN_TEXT.map(str.lower) | CUE_TEXT)
+def test_native_prefix_scan_finds_what_the_prefix_regex_finds(text):
+    from pipeline.features import _ALL_PREFIXES, prefix_hits
+
+    assert native.PrefixScanner(_ALL_PREFIXES).scan(text) == prefix_hits(text)
+
+
+def test_native_prefix_scan_on_every_corpus_sentence(corpus_articles):
+    from pipeline.features import _ALL_PREFIXES, prefix_hits
+
+    scanner = native.PrefixScanner(_ALL_PREFIXES)
+    for article in corpus_articles:
+        for line in (article.title or "", *article.body.split("\n")):
+            assert scanner.scan(line.lower()) == prefix_hits(line.lower())
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(TOKEN_TEXT, min_size=1, max_size=6), st.lists(st.booleans(), min_size=6, max_size=6), st.booleans())
 def test_native_probabilities_equal_the_reference_on_arbitrary_text(model, texts, osce, same_article):
