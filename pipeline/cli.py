@@ -131,16 +131,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from .files import atomic_write
     from .score import ResultWriter, plot_timeline
 
-    if args.max_seconds < 0:
-        raise _UsageError("--max-seconds must be 0 (no limit) or more")
-    scorer = _load_scorer(args.model)
-    scorer.max_seconds = args.max_seconds or None
+    scorer = _scorer_for(args)
     skipped = []
-
-    def on_error(path, exc):
-        skipped.append(path)
-        _warn(f"warning: {path}: skipped: {exc.strerror if isinstance(exc, OSError) else exc}")
-
+    on_error = _skip_reporter(skipped)
     inputs = _inputs(args)
     if args.save and not paths.is_checkout():
         raise _UsageError("--save writes the checkout's data/processed/ and reports/; outside a checkout use --out FILE")
@@ -227,14 +220,30 @@ def _score_partitioned(scorer, inputs, args) -> int:
     return 1 if totals["n_skipped"] else 0
 
 
-def _scored_for_report(args: argparse.Namespace):
-    """The articles of ``args.inputs`` with their scores, and the inputs skipped (named on stderr)."""
-    from .report import scored_articles
-
+def _scorer_for(args: argparse.Namespace):
+    """The scorer a scoring command asked for (``--model``), with its time budget (``--max-seconds``)."""
     if args.max_seconds < 0:
         raise _UsageError("--max-seconds must be 0 (no limit) or more")
     scorer = _load_scorer(args.model)
     scorer.max_seconds = args.max_seconds or None
+    return scorer
+
+
+def _skip_reporter(skipped: list):
+    """An ``on_error`` for the scoring calls: names each skipped input on stderr and remembers it in ``skipped``."""
+
+    def on_error(path, exc):
+        skipped.append(path)
+        _warn(f"warning: {path}: skipped: {exc.strerror if isinstance(exc, OSError) else exc}")
+
+    return on_error
+
+
+def _scored_for_report(args: argparse.Namespace):
+    """The articles of ``args.inputs`` with their scores, and the inputs skipped (named on stderr)."""
+    from .report import scored_articles
+
+    scorer = _scorer_for(args)
     inputs = _inputs(args)
     missing = missing_inputs(inputs)
     if missing:
@@ -242,12 +251,8 @@ def _scored_for_report(args: argparse.Namespace):
     if "-" in inputs:
         raise _UsageError(f"osce-stance {args.command} reads files and folders, not standard input")
     skipped = []
-
-    def on_error(path, exc):
-        skipped.append(path)
-        _warn(f"warning: {path}: skipped: {exc.strerror if isinstance(exc, OSError) else exc}")
-
-    pairs = scored_articles(scorer, inputs, on_error=on_error, max_bytes=args.max_bytes, sentiment=not getattr(args, "no_sentiment", True))
+    pairs = scored_articles(scorer, inputs, on_error=_skip_reporter(skipped), max_bytes=args.max_bytes,
+                            sentiment=not getattr(args, "no_sentiment", True))
     if not pairs:
         _warn("error: nothing could be scored")
         raise _NothingScored
@@ -335,12 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--out", help="write the chosen format to this file (atomically) instead of stdout")
     sc.add_argument("--save", action="store_true",
                     help="also write data/processed/scores.csv, scores.jsonl and reports/stance_timeline.png")
-    sc.add_argument("--model", default=None, help="model folder (default: the shipped models/stance)")
+    _add_reading_options(sc)
     sc.add_argument("--jobs", type=int, default=1, metavar="N", help="score files in N processes (joblib); same results")
-    sc.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
-                    help=f"skip files larger than N bytes (default {MAX_BYTES:,})")
-    sc.add_argument("--max-seconds", type=float, default=DEFAULT_MAX_SECONDS, metavar="N",
-                    help=f"skip an article that takes longer than N seconds to score, and go on (default {DEFAULT_MAX_SECONDS:g}; 0: no limit)")
     sc.add_argument("--no-sentiment", action="store_true",
                     help="skip the VADER tone (the sentiment column is left empty); about a quarter faster")
     big = sc.add_argument_group("large runs", "partitioned output that resumes where an interrupted run stopped")
