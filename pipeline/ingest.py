@@ -380,8 +380,9 @@ def line_kind(line: str, prefilter: bool = True) -> str | None:
     if ("/" in text or "rate" in low) and _RATES.search(text):
         return "rates"
     head = [m.group() for m in islice(_WORD.finditer(text), _LONG_LINE)]
-    if len(head) == _LONG_LINE and any(len(w) > 3 for w in head):
-        # A long line with a word of four letters or more: no word-count rule and no menu rule can match.
+    if len(head) == _LONG_LINE and any(len(w) > 3 for w in head) and not _PLACE_TEMPERATURE.match(text):
+        # A long line with a word of four letters or more: no word-count rule and no menu rule can match (the weather
+        # rule's "Place: +5°C" form needs no word count, so a line that starts so keeps its words: hypothesis found it).
         return _line_rules(text, None, checked=True)
     return _line_rules(text, head if len(head) < _LONG_LINE else _words(text), checked=True)
 
