@@ -37,16 +37,8 @@ except ImportError:
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-
-def _prefix_scanner():
-    """The compiled trie of the cue lexicon's prefixes (built on first use, once per process; the lexicon, not the model)."""
-    global _PREFIX_SCANNER
-    if _PREFIX_SCANNER is None:
-        _PREFIX_SCANNER = _native.PrefixScanner(_ALL_PREFIXES)
-    return _PREFIX_SCANNER
-
-
-_PREFIX_SCANNER = None
+# The cue lexicon's prefixes as a compiled trie (the lexicon's, not a model's: one per process, built in microseconds).
+_PREFIX_SCANNER = _native.PrefixScanner(_ALL_PREFIXES) if _native is not None else None
 
 __all__ = ["FORMAT_VERSION", "ModelError", "LinearModel"]
 
@@ -212,7 +204,7 @@ class LinearModel:
 
     def _native_probabilities(self, texts: Sequence[str], osce: Sequence[bool], same_article: bool) -> np.ndarray:
         """:meth:`predict_proba` through the compiled core: one call for all the sentences."""
-        words, others = native_inputs(texts, osce, same_article, _prefix_scanner().scan)
+        words, others = native_inputs(texts, osce, same_article, _PREFIX_SCANNER.scan)
         index = self.index
         extra = [[j for j in map(index.get, feats) if j is not None] for feats in others]
         out = np.frombuffer(self._word_index.probabilities(words, extra), dtype=np.float64)
