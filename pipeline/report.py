@@ -30,7 +30,7 @@ from pathlib import Path
 from . import __version__
 from .ingest import Article
 from .places import country_of
-from .score import ArticleScore
+from .score import STANCE_THRESHOLD, ArticleScore
 
 __all__ = ["TrendRow", "trend", "format_trend", "humanize", "reasons", "build_site", "scored_articles", "PERIODS", "GROUPS", "MARKER"]
 
@@ -40,6 +40,7 @@ MARKER = ".osce-stance-report"  # a folder holding this file is a report this mo
 UNKNOWN = "unknown"
 # Okabe-Ito colours (safe for the common colour-vision deficiencies); every label is also written out in text.
 COLOURS = {"cooperative": "#0072B2", "critical": "#D55E00", "neutral": "#707070", "mixed": "#CC79A7", "no OSCE content": "#B0B0B0"}
+_MARKERS = {"cooperative": "^", "critical": "v", "neutral": "o"}
 TOP_GROUPS = 20  # outlets or countries drawn in a chart (the table behind it has them all)
 
 
@@ -252,7 +253,7 @@ def timeline_svg(rows: Sequence[TrendRow], by: str) -> str | None:
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 3.6), dpi=100)
     x = list(range(len(rows)))
-    ax.axhspan(-0.15, 0.15, color="#eeeeee", zorder=0)
+    ax.axhspan(-STANCE_THRESHOLD, STANCE_THRESHOLD, color="#eeeeee", zorder=0)
     ax.axhline(0, color="#555555", linewidth=0.8)
     ax.errorbar(x, [r.stance for r in rows], yerr=[[r.stance - r.stance_low for r in rows], [r.stance_high - r.stance for r in rows]],
                 fmt="o", color=COLOURS["cooperative"], ecolor="#555555", elinewidth=1, capsize=3)
@@ -276,13 +277,13 @@ def groups_svg(rows: Sequence[TrendRow], what: str) -> str | None:
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, max(2.2, 1.2 + 0.32 * len(rows))), dpi=100)
     y = list(range(len(rows)))[::-1]
-    ax.axvspan(-0.15, 0.15, color="#eeeeee", zorder=0)
+    ax.axvspan(-STANCE_THRESHOLD, STANCE_THRESHOLD, color="#eeeeee", zorder=0)
     ax.axvline(0, color="#555555", linewidth=0.8)
-    colours = [COLOURS["cooperative"] if r.stance >= 0.15 else COLOURS["critical"] if r.stance <= -0.15 else COLOURS["neutral"] for r in rows]
-    markers = ["^" if r.stance >= 0.15 else "v" if r.stance <= -0.15 else "o" for r in rows]  # shape as well as colour
-    for yi, r, c, m in zip(y, rows, colours, markers):
-        ax.errorbar([r.stance], [yi], xerr=[[r.stance - r.stance_low], [r.stance_high - r.stance]], fmt=m, color=c, ecolor="#555555",
-                    elinewidth=1, capsize=3)
+    for yi, r in zip(y, rows):
+        # The lean by score's label thresholds, drawn by shape as well as colour.
+        lean = "cooperative" if r.stance >= STANCE_THRESHOLD else "critical" if r.stance <= -STANCE_THRESHOLD else "neutral"
+        ax.errorbar([r.stance], [yi], xerr=[[r.stance - r.stance_low], [r.stance_high - r.stance]], fmt=_MARKERS[lean],
+                    color=COLOURS[lean], ecolor="#555555", elinewidth=1, capsize=3)
     ax.set_yticks(y, [f"{r.group} (n={r.n_articles})" for r in rows], fontsize=8)
     ax.set_xlim(-1.05, 1.05)
     ax.set_xlabel("mean stance (+ cooperative, - critical), 95% interval")
