@@ -17,6 +17,10 @@ from .ingest import MAX_BYTES, missing_inputs
 
 PERIODS, GROUPS = ("month", "quarter", "year"), ("outlet", "country")  # as pipeline.report has them (tested equal)
 
+# The optional dependencies (pyproject.toml's extras) by the module a command imports: a lean install scores, and a
+# command that needs more says which extra to install.
+EXTRA_OF_MODULE = {"sklearn": "train", "nltk": "train", "jinja2": "report", "matplotlib": "report"}
+
 
 def _warn(message: str) -> None:
     print(message, file=sys.stderr)
@@ -396,6 +400,11 @@ def main(argv: list[str] | None = None) -> int:
         _warn(f"error: {exc.filename or ''}: {exc.strerror or exc}")
         return 2
     except Exception as exc:  # a stage met data it cannot use: one line, no traceback (OSCE_STANCE_DEBUG=1 shows it)
+        missing = (exc.name or "").partition(".")[0] if isinstance(exc, ModuleNotFoundError) else ""
+        if missing in EXTRA_OF_MODULE:
+            _warn(f"error: osce-stance {args.command} needs {missing}, an optional dependency: "
+                  f"pip install 'osce-stance[{EXTRA_OF_MODULE[missing]}]'")
+            return 2
         if os.environ.get("OSCE_STANCE_DEBUG"):
             raise
         _warn(f"error: {args.command}: {type(exc).__name__}: {exc}")

@@ -128,6 +128,31 @@ def test_the_installed_command_scores_labels_and_explains_its_usage(installed, t
 
 
 @pytest.mark.slow
+def test_a_lean_install_scores_and_names_the_extra_a_command_needs(installed):
+    # The wheel asks only for the runtime; training and the report are extras. The installed environment sees this
+    # one's packages, so the extras' modules are hidden from the interpreter to stand for a bare `pip install`.
+    metadata = zipfile.ZipFile(next(installed["dist"].glob("*.whl")))
+    meta = next(n for n in metadata.namelist() if n.endswith(".dist-info/METADATA"))
+    requires = [line.split(": ", 1)[1] for line in metadata.read(meta).decode().splitlines() if line.startswith("Requires-Dist: ")]
+    runtime = {r.split("~")[0].split(">")[0].split("[")[0].lower() for r in requires if "extra ==" not in r}
+    assert runtime == {"numpy", "vadersentiment", "joblib", "tqdm", "trafilatura", "htmldate"}
+    from pipeline.cli import EXTRA_OF_MODULE
+
+    seed = next(SEEDS.glob("003_*.txt"))
+    hide = f"import sys; sys.modules.update(dict.fromkeys({sorted(EXTRA_OF_MODULE)!r})); from pipeline.cli import main; "
+    for command, code, words in ((["score", str(seed), "--format", "jsonl"], 0, ""), (["label", SENTENCE], 0, ""),
+                                 (["report", str(seed), "--out", "lean-site"], 2, "pip install 'osce-stance[report]'"),
+                                 (["tokenize", str(seed), "--articles", "a.jsonl", "--sentences", "s.jsonl"], 2, "pip install 'osce-stance[train]'"),
+                                 (["train", "--labels", "l", "--sentences", "s", "--model", "m"], 2, "pip install 'osce-stance[train]'")):
+        proc = _run(installed, installed["python"], "-c", hide + f"sys.exit(main({command!r}))")
+        assert proc.returncode == code and words in proc.stderr and "Traceback" not in proc.stderr, (command, proc.stderr)
+        if command[0] == "score":
+            expected = StanceScorer.load().score_files([seed])
+            assert json.loads(proc.stdout)["stance"] == next(iter(expected)).stance
+    assert not (installed["cwd"] / "lean-site").exists()
+
+
+@pytest.mark.slow
 def test_the_package_scores_from_a_zip_import(installed):
     # The installed package zipped (a zip import cannot hold the compiled core: the pure path scores, the same).
     site = next((installed["venv"] / "lib").glob("python*/site-packages"))
