@@ -264,6 +264,9 @@ def _scored_for_report(args: argparse.Namespace):
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    import jinja2  # noqa: F401  the [report] extra's modules, imported before the articles are scored, not after
+    import matplotlib  # noqa: F401
+
     from .report import build_site
 
     out = Path(_in_checkout(args.out, paths.REPORTS / "site", "--out DIR"))

@@ -141,6 +141,7 @@ def test_a_lean_install_scores_and_names_the_extra_a_command_needs(installed):
     seed = next(SEEDS.glob("003_*.txt"))
     hide = f"import sys; sys.modules.update(dict.fromkeys({sorted(EXTRA_OF_MODULE)!r})); from pipeline.cli import main; "
     for command, code, words in ((["score", str(seed), "--format", "jsonl"], 0, ""), (["label", SENTENCE], 0, ""),
+                                 (["trend", str(seed), "--by", "year"], 0, ""),
                                  (["report", str(seed), "--out", "lean-site"], 2, "pip install 'osce-stance[report]'"),
                                  (["tokenize", str(seed), "--articles", "a.jsonl", "--sentences", "s.jsonl"], 2, "pip install 'osce-stance[train]'"),
                                  (["train", "--labels", "l", "--sentences", "s", "--model", "m"], 2, "pip install 'osce-stance[train]'")):
