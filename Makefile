@@ -22,7 +22,7 @@ SCORES := data/processed/scores.csv
 SCORE_SRC := pipeline/score.py pipeline/api.py pipeline/core.py pipeline/_native.c pipeline/features.py pipeline/lexicon.py pipeline/target.py \
 	pipeline/cli.py pipeline/distribute.py $(INGEST)
 
-.PHONY: help setup browser tokens tokenize labels train score report screenshots real test bench hostile scale fuzz lint clean
+.PHONY: help setup browser tokens tokenize labels train score report screenshots real holdout test bench hostile scale fuzz lint clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_ -]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ screenshots: $(STAMP) browser ## README's pictures of the report (of the seeds) 
 
 real: $(MODEL) | $(STAMP) ## the shipped model on the real-news yardstick (texts cached in data/real/cache/, not in git) -> reports/real.md
 	$(PY) scripts/real_news.py evaluate
+
+holdout: $(MODEL) | $(STAMP) ## the shipped model on round six, held out (team-written, in real news's registers, never trained on) -> reports/holdout.md
+	$(PY) scripts/holdout.py
 
 browser: ## install Debian's Chromium for the browser tests, when absent
 	bash scripts/install_chromium.sh

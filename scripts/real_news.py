@@ -346,8 +346,8 @@ def evaluate(model: str | None = None, write: bool = True) -> int:
         + (f"; {missing} excerpts of the manifest not cached here" if missing else "") + ").",
         f"Model `{scorer.model.manifest.get('model_version')}` ({scorer.model.manifest['features']['name']}).", "",
         "| system | n | accuracy | macro-F1 | F_avg | F1 coop | F1 crit | F1 neutral |", "|---|---|---|---|---|---|---|---|",
-        _row("VADER compound", vader), _row("osce-stance, sentence alone (`predict`)", a),
-        _row("osce-stance, in context (`score_article`)", c), "",
+        table_row("VADER compound", vader), table_row("osce-stance, sentence alone (`predict`)", a),
+        table_row("osce-stance, in context (`score_article`)", c), "",
         f"Article sign agreement on {m['article_sign']['n']} excerpts with a clear stance: {m['article_sign']['agreement']:.3f} "
         f"({m['article_sign']['wrong_sign']} with the opposite sign, {m['article_sign']['zero']} scored 0).",
         f"Calibration of the in-context probabilities on the {m['calibration']['n']} OSCE sentences: expected calibration error "
@@ -363,7 +363,8 @@ def evaluate(model: str | None = None, write: bool = True) -> int:
     return 0
 
 
-def _row(name: str, m: dict) -> str:
+def table_row(name: str, m: dict) -> str:
+    """One row of the readings table: the system, n, accuracy, macro-F1, F_avg and each class's F1."""
     pc = m["per_class"]
     return (f"| {name} | {m['n']} | {m['accuracy']:.3f} | {m['macro_f1']:.3f} | {m['f_avg']:.3f} | {pc['cooperative']['f1']:.3f} | "
             f"{pc['critical']['f1']:.3f} | {pc['neutral']['f1']:.3f} |")
