@@ -426,10 +426,20 @@ def _is_prose(line: str) -> bool:
     >>> _is_prose("He argued that monitoring the vote was a step too far for the country and its sovereignty. "
     ...           "A reader disagrees with him on who began the process (August 16, 2004)")
     True
+    >>> _is_prose("On the anniversary of the detention of three OSCE officials in the occupied region, the Chairman "
+    ...           "of the Helsinki Commission, who has raised their case at every session, issued the following statement:")
+    True
     """
     if _TERMINAL.search(line):
         return _count_words(line, 6) >= 6
-    return _count_words(line, _PARAGRAPH_WORDS) >= _PARAGRAPH_WORDS and _INNER_STOP.search(line) is not None
+    words = list(islice(_WORD.finditer(line), _PARAGRAPH_WORDS))
+    if len(words) < _PARAGRAPH_WORDS:
+        return False
+    if _INNER_STOP.search(line) is not None:
+        return True
+    # One long sentence that ends in a colon (it introduces a quote) or lost its full stop ("..., the mission said
+    # on Wednesday"): running text when most of its words are lower case, which a menu or a list of names never is.
+    return sum(m.group()[0].islower() for m in words) * 2 >= _PARAGRAPH_WORDS and not line.endswith(",")
 
 
 _PARAGRAPH_WORDS = 25
@@ -447,8 +457,10 @@ def _is_osce_subhead(line: str) -> bool:
     (True, False)
     >>> _is_osce_subhead("Lessons from the OSCE Special Monitoring Mission for Ceasefire Monitoring"), _is_osce_subhead("OSCE Elections Kazakhstan")
     (True, False)
+    >>> _is_osce_subhead("Minister: the OSCE report ignored the opposition"), _is_osce_subhead("Keywords: OSCE report, elections")
+    (True, False)
     """
-    if not names_osce(line) or ":" in line[:12] or line.count(",") >= 2:
+    if not names_osce(line) or _LABELLED.match(line) or line.count(",") >= 2:
         return False
     # A phrase has lower-case words, and one of them a content word or a longer preposition ("from", "budget");
     # a body's name ("OSCE Mission to Bosnia and Herzegovina") has only short function words.
@@ -457,7 +469,20 @@ def _is_osce_subhead(line: str) -> bool:
 
 
 def _is_headline(line: str) -> bool:
-    return not _TERMINAL.search(line) and 3 <= len(_words(line)) <= 30
+    """A line that can be a headline: 3 to 30 words, ending without a full stop ("Will the OSCE Survive Winter?" is one).
+
+    A question needs four words: a site's "Are you sure?" or "Want more?" is not a headline.
+    """
+    n_words = len(_words(line))
+    if _TERMINAL.search(line):
+        return 4 <= n_words <= 30 and not _STATEMENT_END.search(line)
+    return 3 <= n_words <= 30
+
+
+_STATEMENT_END = re.compile(r"[.…][\"'»”’)\]]*$")  # _TERMINAL without "?" and "!": questions and exclamations head pages
+# A label and a colon that start a tags or keywords line, not a headline ("Minister: the OSCE report ignored ..." is one).
+_LABELLED = re.compile(r"(?:tags?|keywords?|topics?|categor(?:y|ies)|filed\s+under|related|see\s+also|read\s+(?:more|also)|also\s+read"
+                       r"|sources?|photos?|more|labels?|subjects?)\s*:", re.I)
 
 
 def find_date(text: str) -> str | None:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.ingest import InputError, decode_bytes, find_date, line_kind, parse_article, read_article, split_dateline
+from pipeline.ingest import InputError, _is_prose, decode_bytes, find_date, line_kind, parse_article, read_article, split_dateline
 
 from .conftest import FIXTURES, ROOT, SEEDS
 
@@ -114,6 +114,40 @@ def test_a_title_case_subhead_that_names_the_osce_is_read_but_a_bodys_name_is_no
     assert a.title == "Presence without Power"
     assert a.body.split("\n")[0] == "Lessons from the OSCE Special Monitoring Mission for Ceasefire Monitoring in Ukraine"
     assert "Bosnia" not in a.body
+
+
+def test_a_lede_that_ends_in_a_colon_or_lost_its_full_stop_is_body_text():
+    # Real pages: a one-sentence lede that introduces a quote, or whose full stop the site dropped, used to be
+    # neither a headline (too long) nor prose (no sentence end), and the article's first sentence was lost.
+    colon = ("Statement on the closure of the field office\n\nVIENNA, 3 May -- On the day the government ordered the last "
+             "international staff of the OSCE field office to leave the country within a week, the chair of the Permanent "
+             "Council issued the following statement:\n\n\u201cWe regret this decision and the loss of years of joint work.\u201d")
+    a = parse_article(colon, "statement")
+    assert a.title == "Statement on the closure of the field office"
+    assert a.body.startswith("On the day the government ordered") and "issued the following statement:" in a.body
+    stopless = ("Observers arrive\n\nThe head of the OSCE observation mission said its long-term observers had reached all "
+                "eleven regions and would stay until the results were announced, the mission said on Friday\n\n"
+                "Their first report is due next week.")
+    assert parse_article(stopless, "wire").body.startswith("The head of the OSCE observation mission")
+    # A long line of capitalised names is still no paragraph.
+    names = " ".join(["OSCE Albania Armenia Austria Azerbaijan Belarus Belgium Bosnia Bulgaria Canada Croatia Cyprus"] * 3)
+    assert not _is_prose(names)
+
+
+def test_a_question_can_be_the_headline_but_a_sites_short_question_is_not():
+    a = parse_article("Are you sure?\n\nWill the OSCE Survive Winter?\n\nThe budget talks failed again on Thursday, "
+                      "and diplomats in Vienna now speak of an organisation without a plan.", "q")
+    assert a.title == "Will the OSCE Survive Winter?"
+    assert "Are you sure" not in a.body
+
+
+def test_a_speakers_headline_with_a_colon_is_read_but_a_tags_line_is_not():
+    text = ("Parliament debates the observers\n\nThe opposition asked on Monday why the observers had been invited at all, "
+            "and the debate went on late into the night.\n\nSpeaker: the OSCE report ignored every complaint we filed\n\n"
+            "The speaker later softened his tone in a radio interview.\n\nTags: OSCE report elections\n")
+    body = parse_article(text, "debate").body
+    assert "Speaker: the OSCE report ignored every complaint we filed" in body
+    assert "Tags" not in body
 
 
 def test_wire_dateline_with_date_and_agency():
