@@ -24,12 +24,12 @@ from .names import canonical
 __all__ = ["VERSION", "document", "article_documents", "article_context", "article_features", "cue_families", "analyze", "SPEC",
            "ALONE"]
 
-VERSION = "features.v6"
+VERSION = "features.v7"
 SPEC = {
     "name": VERSION,
     "lexicon": LEXICON_VERSION,
-    "names": "every spelling of the OSCE and ODIHR read as the short name, and every participating state as 'Country' "
-             "(pipeline.names.canonical), before anything else",
+    "names": "every spelling of the OSCE and ODIHR read as the short name, every participating state as 'Country', and "
+             "typographic quotes as straight ones (pipeline.names.canonical), before anything else",
     "words": "lower-cased \\w+ tokens (apostrophes kept), unigrams and bigrams, prefixed w:",
     "negation": "tokens within 3 words after a negation word also emitted as neg:<token>",
     "target": "t:osce or t:none from the document marker",

@@ -302,6 +302,28 @@ def measure(scorer, texts: dict[str, str], gold_rows: list[dict]) -> dict:
                             "accuracy_at_0.9": (sum(h for c, h in zip(conf, hit) if c >= 0.9) / max(sum(c >= 0.9 for c in conf), 1))}}
 
 
+def invariance(scorer, texts: dict[str, str], gold_rows: list[dict]) -> list[dict]:
+    """Edits a reader ignores (:mod:`pipeline.invariance`) on the yardstick: labelled sentences alone, whole excerpts in context.
+
+    One row per edit: ``{"edit", "where", "moved", "touched", "share", "ok"}`` (``ok``: at most 1% moved).
+    """
+    from pipeline.invariance import ARTICLE_EDITS, MAX_MOVED, NAME_EDITS, moved_alone, moved_in_articles
+
+    sentences = [texts[g["excerpt"]][g["start"]:g["end"]] for g in gold_rows if g["excerpt"] in texts]
+    rows = []
+    for name, pattern, replacement in NAME_EDITS:
+        moved, touched = moved_alone(scorer, sentences, pattern, replacement)
+        rows.append({"edit": name, "where": "labelled sentences, alone", "moved": moved, "touched": touched})
+    articles = [texts[k] for k in sorted(texts)]
+    for name, edit in ARTICLE_EDITS:
+        moved, touched, _ = moved_in_articles(scorer, articles, edit)
+        rows.append({"edit": name, "where": "whole excerpts, in context", "moved": moved, "touched": touched})
+    for row in rows:
+        row["share"] = row["moved"] / row["touched"] if row["touched"] else 0.0
+        row["ok"] = row["moved"] <= MAX_MOVED * row["touched"]
+    return rows
+
+
 def vader_row(texts: dict[str, str], gold_rows: list[dict]) -> dict:
     """VADER's compound read as a stance (>= 0.05 cooperative, <= -0.05 critical), sentence by sentence."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -353,7 +375,11 @@ def evaluate(model: str | None = None, write: bool = True) -> int:
         f"Calibration of the in-context probabilities on the {m['calibration']['n']} OSCE sentences: expected calibration error "
         f"{m['calibration']['ece']:.3f}; confidence >= 0.9 right {m['calibration']['accuracy_at_0.9']:.3f} of the time.", "",
         "Confusion in context (rows gold, columns predicted: cooperative, critical, neutral):", "", "```",
-        *("  ".join(f"{v:5d}" for v in row) for row in c["confusion"]), "```",
+        *("  ".join(f"{v:5d}" for v in row) for row in c["confusion"]), "```", "",
+        "Invariance (edits a reader ignores, `pipeline/invariance.py`; each may move at most 1% of the labels it touches):", "",
+        "| edit | read on | labels moved | of | share | within 1% |", "|---|---|---|---|---|---|",
+        *(f"| {r['edit']} | {r['where']} | {r['moved']} | {r['touched']} | {r['share']:.2%} | {'yes' if r['ok'] else '**no**'} |"
+          for r in invariance(scorer, texts, gold_rows)),
     ]
     report = "\n".join(lines) + "\n"
     print(report)

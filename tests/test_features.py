@@ -14,6 +14,15 @@ def test_target_marker_words_ngrams_and_negation():
     assert analyze(document("Prices rose.", False))[0] == "t:none"
 
 
+def test_typographic_quotes_read_as_straight_ones():
+    # Real news prints "don\u2019t" and "OSCE\u2019s"; the team's corpus "don't" and "OSCE's": the features must not differ.
+    curly = "They don\u2019t trust the OSCE\u2019s \u201cbiased\u201d report, the minister\u2019s aide said."
+    straight = "They don't trust the OSCE's \"biased\" report, the minister's aide said."
+    assert analyze(document(curly, True)) == analyze(document(straight, True))
+    assert "neg:trust" in analyze(document(curly, True))  # "n\u2019t" is a negation, as "n't" is
+    assert cue_features(curly, True) == cue_features(straight, True)
+
+
 def test_cue_families_with_negation_and_target():
     feats = cue_features("Nobody doubts that the observers were professional.", osce=True)
     assert "cue:praise" in feats and "ocue:praise" in feats

@@ -53,6 +53,19 @@ def test_a_dropped_line_counts_as_neutral():
     assert labels[3] == "neutral"  # not about the OSCE
 
 
+def test_make_real_reads_every_invariance_edit_on_the_yardstick():
+    texts = {"rn-c": "Minsk rejects the OSCE\u2019s report\nThe ministry said the ODIHR \u201cdoesn\u2019t\u201d understand Belarus.\n"
+                     "Russia\u2019s envoy praised the OSCE mission.", **EXCERPTS}
+    gold = [g for k, labels in (("rn-a", ["critical", "critical", "neutral", "neutral"]), ("rn-b", ["cooperative"] * 2),
+                                ("rn-c", ["critical", "critical", "cooperative"])) for g in _gold(k, texts[k], labels)]
+    rows = real_news.invariance(StanceScorer.load(), texts, gold)
+    by_edit = {r["edit"]: r for r in rows}
+    assert by_edit["OSCE -> Organization for Security and Co-operation in Europe"]["touched"] == 4
+    assert by_edit["ODIHR -> Office for Democratic Institutions & Human Rights"]["touched"] == 2
+    assert by_edit["Russia -> Belarus"]["touched"] == 1 and by_edit["quotes"]["touched"] == 3
+    assert all(r["ok"] and r["moved"] == 0 for r in rows), [r for r in rows if r["moved"]]
+
+
 def test_gold_article_sign_needs_a_clear_lean():
     assert real_news.gold_article_sign(["critical", "critical", "cooperative"]) == -1
     assert real_news.gold_article_sign(["critical", "cooperative", "neutral"]) == 0
