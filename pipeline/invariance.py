@@ -42,13 +42,15 @@ ODIHR_SPELLINGS = (
     "Office for Democratic Institutions & Human Rights",
 )
 
-# (name, what it rewrites, the replacement): applied to every sentence the pattern finds something in.
-NAME_EDITS: tuple[tuple[str, re.Pattern, str], ...] = (
+# (name, what it rewrites, the replacement: a string or a function of the match, as for re.sub): applied to every
+# sentence the pattern finds something in.
+NAME_EDITS: tuple[tuple[str, re.Pattern, str | Callable[[re.Match], str]], ...] = (
     *((f"OSCE -> {s}", OSCE_WORD, s) for s in OSCE_SPELLINGS),
     *((f"ODIHR -> {s}", ODIHR_WORD, s) for s in ODIHR_SPELLINGS),
     ("Russia -> Belarus", re.compile(r"\bRussia\b"), "Belarus"),
     ("Kazakhstan -> Georgia", re.compile(r"\bKazakhstan\b"), "Georgia"),
     ("Azerbaijan -> Armenia", re.compile(r"\bAzerbaijan\b"), "Armenia"),
+    ("upper case", re.compile(r"^.*[a-z].*$", re.S), lambda m: m.group().upper()),  # a headline in capitals
 )
 
 
@@ -67,7 +69,7 @@ ARTICLE_EDITS: tuple[tuple[str, Callable[[str], str]], ...] = (
 )
 
 
-def moved_alone(scorer, sentences: Sequence[str], pattern: re.Pattern, replacement: str) -> tuple[int, int]:
+def moved_alone(scorer, sentences: Sequence[str], pattern: re.Pattern, replacement) -> tuple[int, int]:
     """``(moved, touched)``: of the sentences ``pattern`` finds something in, how many change label when it is replaced."""
     before = [s for s in sentences if pattern.search(s)]
     if not before:

@@ -29,6 +29,12 @@ EXPLICIT = re.compile(
     r"|\bKosovo\s+Verification\s+Mission\b|\bAssistance\s+Group\s+to\s+Chechnya\b|\bCSCE\b"
     r"|\bProgramme\s+Office\s+in\s+[A-Z]\w+|\bProject\s+Co-?ordinator\s+in\s+[A-Z]\w+|\bCentre\s+in\s+(?:Ashgabat|Bishkek|Astana|Almaty|Dushanbe)"
     r"|\bPresence\s+in\s+Albania\b|\bMission\s+to\s+(?:Moldova|Georgia|Serbia|Skopje|Montenegro|Bosnia|Kosovo|Croatia|Ukraine)\b"
+    # The same names in capitals, as headlines and wire slugs print them.
+    r"|\bOFFICE\s+FOR\s+DEMOCRATIC\s+INSTITUTIONS\s+(?:AND|&)\s+HUMAN\s+RIGHTS\b|\bSPECIAL\s+MONITORING\s+MISSION\b|\bMINSK\s+GROUP\b"
+    r"|\bCHAIR(?:PERSON|MAN|WOMAN)-IN-OFFICE\b|\bHIGH\s+COMMISSIONER\s+ON\s+NATIONAL\s+MINORITIES\b"
+    r"|\bREPRESENTATIVE\s+ON\s+FREEDOM\s+OF\s+THE\s+MEDIA\b|\bKOSOVO\s+VERIFICATION\s+MISSION\b|\bASSISTANCE\s+GROUP\s+TO\s+CHECHNYA\b"
+    r"|\bPROGRAMME\s+OFFICE\s+IN\s+[A-Z]{2,}|\bPROJECT\s+CO-?ORDINATOR\s+IN\s+[A-Z]{2,}|\bCENTRE\s+IN\s+(?:ASHGABAT|BISHKEK|ASTANA|ALMATY|DUSHANBE)"
+    r"|\bPRESENCE\s+IN\s+ALBANIA\b|\bMISSION\s+TO\s+(?:MOLDOVA|GEORGIA|SERBIA|SKOPJE|MONTENEGRO|BOSNIA|KOSOVO|CROATIA|UKRAINE)\b"
 )
 
 
@@ -70,8 +76,8 @@ _ODIHR_SHORT = re.compile(r"OSCE\s*/\s*ODIHR|OSCE\s+ODIHR", re.I)
 _OSCE_LONG_NAME = re.compile(rf"{_OSCE_LONG}(?:\s*\(OSCE\))?", re.I)
 if f"|{_ODIHR_SHORT.pattern})|(?P<osce>{_OSCE_LONG_NAME.pattern})" not in _LONG_NAMES.pattern:
     raise ImportError("_LONG_NAMES changed: update the short patterns canonical() uses beside it")
-# Case-sensitive (a country's name is capitalised); the trie form reads each character once.
-_COUNTRY = re.compile(r"\b" + longest_first(COUNTRIES).replace("\\ ", r"\s+") + r"\b")
+# Case-sensitive (a country's name is capitalised, or all capitals in a headline); the trie form reads each character once.
+_COUNTRY = re.compile(r"\b" + longest_first([*COUNTRIES, *(c.upper() for c in COUNTRIES)]).replace("\\ ", r"\s+") + r"\b")
 
 
 # Typographic quotes read as straight ones: real news prints "OSCE’s" and "don’t" where the team's corpus has "OSCE's" and
@@ -90,6 +96,8 @@ def canonical(text: str) -> str:
     'the ODIHR and ODIHR'
     >>> canonical("the Organization for Security and Co-operation in Europe’s Office for Democratic Institutions and Human Rights")
     'the ODIHR'
+    >>> canonical("MINSK GROUP CO-CHAIRS MEET IN RUSSIA")
+    'MINSK GROUP CO-CHAIRS MEET IN Country'
     >>> print(canonical("Minsk “doesn’t” agree"))
     Minsk "doesn't" agree
     """

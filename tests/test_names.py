@@ -17,6 +17,9 @@ def test_every_spelling_reads_as_the_short_name():
     assert names_osce("The \u201cOrganization for Security and Co-Operation in Europe\u201d is not a UN agency.")
     assert canonical("Russia and the Russian Federation; Russian diplomats") == "Country and Country; Russian diplomats"
     assert canonical("Security and cooperation in Europe were discussed.") == "Security and cooperation in Europe were discussed."
+    # A headline in capitals names the same bodies and countries.
+    assert names_osce("MINSK GROUP CO-CHAIRS MEET") and names_osce("THE SPECIAL MONITORING MISSION LEAVES")
+    assert canonical("OBSERVERS BARRED FROM RUSSIA AND THE RUSSIAN FEDERATION") == "OBSERVERS BARRED FROM Country AND Country"
 
 
 _NAME_PIECES = ["Organization", "Organisation", "ORGANISATION", "Organiſation", "for", "FOR", "Security", "ſecurity", "and", "&",
