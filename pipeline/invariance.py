@@ -54,11 +54,14 @@ NAME_EDITS: tuple[tuple[str, re.Pattern, str | Callable[[re.Match], str]], ...] 
 )
 
 
+_STRAIGHT_QUOTED = re.compile(r'"([^"\n]*)"')
+
+
 def swap_quotes(text: str) -> str:
-    """Curly quotes made straight, or (in text with none) straight quotes made curly."""
+    """Curly quotes made straight, or (in text with none) straight quotes made curly, opening and closing in pairs."""
     if "’" in text or "“" in text:
         return text.replace("’", "'").replace("“", '"').replace("”", '"')
-    return text.replace("'", "’").replace('"', "“")
+    return _STRAIGHT_QUOTED.sub("\u201c\\1\u201d", text).replace("'", "’")
 
 
 # Edits applied to whole articles (scored in context).

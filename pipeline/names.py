@@ -16,7 +16,7 @@ import re
 
 from .lexicon import has_special_folds, longest_first
 
-__all__ = ["EXPLICIT", "COUNTRIES", "names_osce", "canonical"]
+__all__ = ["EXPLICIT", "COUNTRIES", "names_osce", "canonical", "short_names"]
 
 # A name that always means the OSCE family (target detection's "explicit" mentions).  The long names are matched in
 # sentence, title and upper case by character classes: an inline (?i:...) group made this search 11x slower.
@@ -103,6 +103,15 @@ def canonical(text: str) -> str:
     """
     if not text.isascii():
         text = text.translate(_QUOTE_FOLD)
+    return _COUNTRY.sub("Country", short_names(text))
+
+
+def short_names(text: str) -> str:
+    """``text`` with every spelling of the OSCE and ODIHR written as the short name (and nothing else changed).
+
+    >>> short_names("Jane Roe, Head of the Organization for Security and Co-operation in Europe Mission to Georgia")
+    'Jane Roe, Head of the OSCE Mission to Georgia'
+    """
     low = text.lower()
     # Every spelling _LONG_NAMES rewrites holds "odihr", or both "security" and "europe", or both "democratic" and
     # "institutions", so its case-blind search (slow: about 14 µs a sentence) runs only on such text.  With only one kind
@@ -111,9 +120,9 @@ def canonical(text: str) -> str:
     odihr_short = "odihr" in low
     osce_long = "europe" in low and "security" in low
     if has_special_folds(text) or ("institutions" in low and "democratic" in low) or (odihr_short and osce_long):
-        text = _LONG_NAMES.sub(lambda m: _CANONICAL[m.lastgroup], text)
-    elif odihr_short:
-        text = _ODIHR_SHORT.sub("ODIHR", text)
-    elif osce_long:
-        text = _OSCE_LONG_NAME.sub("OSCE", text)
-    return _COUNTRY.sub("Country", text)
+        return _LONG_NAMES.sub(lambda m: _CANONICAL[m.lastgroup], text)
+    if odihr_short:
+        return _ODIHR_SHORT.sub("ODIHR", text)
+    if osce_long:
+        return _OSCE_LONG_NAME.sub("OSCE", text)
+    return text

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from .budget import check as _check_budget
 from .lexicon import has_special_folds
 from .names import EXPLICIT as _EXPLICIT
+from .names import short_names
 
 __all__ = ["Mention", "SentenceTarget", "find_mentions", "detect", "concerns_alone", "VERSION"]
 
@@ -268,7 +269,7 @@ def detect(sentences: Sequence[str], title: str | None = None) -> list[SentenceT
         _check_budget()
         found, contextual_matched = _institution_mentions(sentence, explicit_matches, context)
         if explicit_matches or contextual_matched:  # people are introduced where the OSCE is named
-            for surname in _osce_people(sentence):
+            for surname in _osce_people(short_names(sentence)):  # the patterns' windows count the short name's length
                 if surname not in people:
                     people.append(surname)
         mentions = tuple(_with_people(found, sentence, people))

@@ -32,7 +32,7 @@ def seed_texts_and_corpus():
 
 def test_swap_quotes_goes_both_ways():
     assert swap_quotes("the OSCE\u2019s \u201cview\u201d") == "the OSCE's \"view\""
-    assert swap_quotes("the OSCE's \"view\"") == "the OSCE\u2019s \u201cview\u201c"
+    assert swap_quotes("the OSCE's \"view\", and \"theirs\"") == "the OSCE\u2019s \u201cview\u201d, and \u201ctheirs\u201d"
 
 
 @pytest.mark.parametrize("name, pattern, replacement", NAME_EDITS, ids=[e[0] for e in NAME_EDITS])

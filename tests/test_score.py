@@ -44,9 +44,9 @@ def test_seed_003_is_critical_and_the_others_cooperative(seed_scores):
 PINNED = {  # n_osce counts the headline since headlines are sentences (004's title repeats its first sentence)
     "000": (11, 0.344, "cooperative"),
     "001": (8, 0.329, "cooperative"),
-    "002": (14, 0.358, "cooperative"),
+    "002": (14, 0.357, "cooperative"),
     "003": (7, -0.403, "critical"),
-    "004": (10, 0.524, "cooperative"),
+    "004": (10, 0.523, "cooperative"),
 }
 
 

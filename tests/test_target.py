@@ -29,6 +29,10 @@ def test_people_introduced_in_an_osce_role_are_mentions_later():
         "Murphy praised the organisers.",
     ]
     assert [t.concerns for t in detect(sentences)] == [True, False, True]
+    # The same under the organisation's long name, which US papers print (the person patterns read the short name).
+    for name in ("OSCE", "Organization for Security and Co-operation in Europe"):
+        spelled = [f"Jane Roe, spokeswoman for the {name}, said the count was calm.", "Wheat prices rose.", "Roe later left."]
+        assert [t.concerns for t in detect(spelled)] == [True, False, True], name
 
 
 def test_pronoun_after_an_osce_sentence_is_carried():
