@@ -43,6 +43,6 @@ def test_canonical_rewrites_exactly_what_its_patterns_find(pieces, glue):
     from pipeline import names
 
     text = glue.join(pieces)
-    folded = text.translate(names._QUOTE_FOLD)  # typographic quotes are read as straight ones first
+    folded = text.translate(dict((ord(c), s) for c, s in names._QUOTE_FOLD))  # typographic quotes read as straight ones first
     reference = names._COUNTRY.sub("Country", names._LONG_NAMES.sub(lambda m: names._CANONICAL[m.lastgroup], folded))
     assert canonical(text) == reference
