@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .budget import TimeBudgetExceeded, time_budget
 from .budget import check as _check_budget
-from .names import names_osce
+from .names import names_osce, short_names
 
 __all__ = [
     "MAX_BYTES",
@@ -288,7 +288,7 @@ _PHONE = re.compile(r"^(?:tel\.?|phone|call us|hotline)?[:\s]*\+?[\d\s().-]{7,}$
 _LIST_HEADING = re.compile(
     r"^(?:related(?:\s+(?:news|articles|stories|posts))?|popular(?:\s+news)?|most\s+(?:read|popular|viewed)"
     r"|read\s+(?:also|more)|also\s+read|see\s+also|more\s+(?:news|stories|on\s+this\s+topic)|latest(?:\s+news)?"
-    r"|top\s+stories|recommended|trending|editor'?s\s+picks?|you\s+may\s+also\s+like|other\s+news"
+    r"|top\s+stories|recommended|trending|editor['’]?s\s+picks?|you\s+may\s+also\s+like|other\s+news"
     r"|news\s+feed|tags?)\s*:?$",
     re.I,
 )
@@ -301,7 +301,7 @@ _SOCIAL = re.compile(
 _NOTICE = re.compile(
     r"^(?:for\s+(?:further|more)\s+information|media\s+contact|press\s+contact|contact\s*:|e-?mail\s*:|sign\s+up\b|subscribe\b"
     r"|get\s+our\b|download\s+our\s+app|link\s+to\s+the\s+source|when\s+(?:using|reprinting|quoting)|reproduction\b|reprint\b"
-    r"|any\s+use\s+of|the\s+(?:views|opinions)\s+expressed|(?:views|opinions)\s+expressed|the\s+author'?s?\s+(?:views|opinion)|(?:the\s+)?opinion\s+of\s+the\s+author"
+    r"|any\s+use\s+of|the\s+(?:views|opinions)\s+expressed|(?:views|opinions)\s+expressed|the\s+author['’]?s?\s+(?:views|opinion)|(?:the\s+)?opinion\s+of\s+the\s+author"
     r"|this\s+(?:article|story)\s+(?:was|has\s+been)\s+(?:updated|corrected)|reporting\s+by\b|editing\s+by\b|written\s+by\b"
     r"|you\s+have\s+(?:read|\d+)\s+.*\bfree\s+articles?|to\s+continue\s+reading|already\s+a\s+subscriber)",
     re.I,
@@ -462,6 +462,7 @@ def _is_osce_subhead(line: str) -> bool:
     """
     if not names_osce(line) or _LABELLED.match(line) or line.count(",") >= 2:
         return False
+    line = short_names(line)  # the long name's "for", "and", "in" must not make a body's name read as a phrase
     # A phrase has lower-case words, and one of them a content word or a longer preposition ("from", "budget");
     # a body's name ("OSCE Mission to Bosnia and Herzegovina") has only short function words.
     lower = [len(w) for w in _words(line) if w.islower()]

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 from .budget import check as _check_budget
+from .names import fold_quotes
 
 __all__ = ["ABBREVIATIONS", "MAX_SENTENCE_CHARS", "article_spans", "sentence_spans", "split_sentences"]
 
@@ -189,7 +190,9 @@ def sentence_spans(body: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     offset = 0
-    for i, line in enumerate(body.split("\n")):
+    # Punkt knows straight quotes only ('"Ms.' is the abbreviation "Ms.", '“Ms.' a word that ends a sentence): it reads the
+    # text with typographic quotes folded, one character for one, so the spans fit the text as given.
+    for i, line in enumerate(fold_quotes(body).split("\n")):
         if not i & 255:
             _check_budget()
         if line.strip():

@@ -162,6 +162,7 @@ def test_wire_dateline_with_date_and_agency():
     "line, kind",
     [
         ("usd/kzt 462.01 eur/kzt 474.44", "rates"),
+        ("The author\u2019s opinion may differ from the position of the editors.", "notice"),
         ("Exchange rates", "rates"),
         ("Nur-Sultan: +2+4℃", "weather"),
         ("+7 701 759 90 19", "phone"),

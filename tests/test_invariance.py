@@ -45,8 +45,8 @@ def test_a_name_edit_moves_at_most_one_percent_of_labels_alone(scorer, gold_text
 @pytest.mark.parametrize("name, edit", ARTICLE_EDITS, ids=[e[0] for e in ARTICLE_EDITS])
 def test_quotes_and_spelling_move_at_most_one_percent_inside_articles(scorer, seed_texts_and_corpus, name, edit):
     moved, total, resplit = moved_in_articles(scorer, seed_texts_and_corpus, edit)
-    # An edit may change how a few articles split into sentences (those are left out of the count): at most 5 of 200.
-    assert total >= 500 and resplit <= 5, (total, resplit)
+    # An edit may change how a few articles split into sentences (those are left out of the count): at most 3 of 200.
+    assert total >= 500 and resplit <= 3, (total, resplit)
     assert moved <= MAX_MOVED * total, f"{name}: {moved} of {total} sentence labels moved"
 
 

@@ -8,18 +8,22 @@ from hypothesis import strategies as st
 from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
 
 from pipeline import segment
+from pipeline.names import fold_quotes
 from pipeline.segment import ABBREVIATIONS, CLOSERS, sentence_spans
 
 FUZZ = int(os.environ.get("FUZZ_EXAMPLES", 300))
 
 
 def punkt_spans(body: str) -> list[tuple[int, int]]:
-    """The oracle: NLTK Punkt's sentence breaks with our abbreviations, mapped back to offsets token by token."""
+    """The oracle: NLTK Punkt's sentence breaks with our abbreviations, mapped back to offsets token by token.
+
+    Punkt reads the text with typographic quotes folded to straight ones (it knows no others), as the splitter does.
+    """
     params = PunktParameters()
     params.abbrev_types = set(ABBREVIATIONS)
     punkt = PunktSentenceTokenizer(params)
     spans, offset = [], 0
-    for line in body.split("\n"):
+    for line in fold_quotes(body).split("\n"):
         pos, start, ends = 0, 0, []
         for token in punkt._annotate_tokens(punkt._tokenize_words(line)):
             pos = line.find(token.tok, pos) + len(token.tok)
@@ -65,6 +69,9 @@ def test_agrees_with_punkt_on_generated_text(text):
     ("The vote was held in 2024. observers noted it.", ["The vote was held in 2024. observers noted it."]),
     ("Ms. K. Ivanova met Amb. Smith. He thanked her.", ["Ms. K. Ivanova met Amb. Smith.", "He thanked her."]),
     ("«It is biased.» He said «no». Then «yes.» Done.", ["«It is biased.»", "He said «no».", "Then «yes.»", "Done."]),
+    # Typographic quotes split as straight ones do, and the sentences keep them.
+    ("He left. \u201cMs. Roe stays,\u201d she said.", ["He left.", "\u201cMs. Roe stays,\u201d she said."]),
+    ("\u201cIt is biased.\u201d He left.", ["\u201cIt is biased.\u201d", "He left."]),
 ])
 def test_news_cases(text, expected):
     assert [text[s:e] for s, e in sentence_spans(text)] == expected
