@@ -2,7 +2,7 @@
 
 Spelling the organisation's name out, writing ODIHR in full, curly or straight quotes, one participating
 state for another: none of these changes what a sentence says about the OSCE.  The edits are shared by
-the tests (on the gold, ``tests/test_names.py``) and by ``make real`` (on the real-news yardstick), so both
+the tests (on the gold, ``tests/test_invariance.py``) and by ``make real`` (on the real-news yardstick), so both
 read the same invariances.  Stdlib only.
 """
 
