@@ -25,20 +25,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import native as _native  # the compiled half (pipeline/_native.c), or the Python reference under OSCE_STANCE_PURE=1
 from .features import _ALL_PREFIXES, _NEGATORS, ALONE, analyze, article_features, document, native_inputs
-
-try:  # the compiled half of the core (pipeline/_native.c); OSCE_STANCE_PURE=1 runs the Python reference instead
-    if os.environ.get("OSCE_STANCE_PURE", "") not in ("", "0"):
-        raise ImportError("OSCE_STANCE_PURE is set")
-    from . import _native
-except ImportError:
-    _native = None
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 # The cue lexicon's prefixes as a compiled trie (the lexicon's, not a model's: one per process, built in microseconds).
-_PREFIX_SCANNER = _native.PrefixScanner(_ALL_PREFIXES) if _native is not None else None
+_PREFIX_SCANNER = _native.compiled.PrefixScanner(_ALL_PREFIXES) if _native.compiled is not None else None
 
 __all__ = ["FORMAT_VERSION", "ModelError", "LinearModel"]
 
@@ -191,7 +185,7 @@ class LinearModel:
         article's context (:func:`pipeline.features.article_context`); otherwise each is
         scored on its own.
         """
-        if _native is not None:
+        if _native.compiled is not None:
             return self._native_probabilities(texts, osce, same_article)
         if same_article:
             return self._probabilities(article_features(texts, osce))
@@ -200,7 +194,7 @@ class LinearModel:
     @property
     def native(self) -> bool:
         """Whether this model computes through the compiled core (``pipeline/_native.c``)."""
-        return _native is not None
+        return _native.compiled is not None
 
     def _native_probabilities(self, texts: Sequence[str], osce: Sequence[bool], same_article: bool) -> np.ndarray:
         """:meth:`predict_proba` through the compiled core: one call for all the sentences."""
@@ -218,7 +212,7 @@ class LinearModel:
             vocab = [None] * len(self.index)
             for feature, j in self.index.items():
                 vocab[j] = feature
-            cached = _native.WordIndex(vocab, self.idf, self.coef, self.intercept, sorted(_NEGATORS))
+            cached = _native.compiled.WordIndex(vocab, self.idf, self.coef, self.intercept, sorted(_NEGATORS))
             object.__setattr__(self, "_word_index_cache", cached)
         return cached
 

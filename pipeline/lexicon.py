@@ -176,31 +176,37 @@ def families(lex: Lexicons = DEFAULT_LEXICONS) -> list[tuple[str, re.Pattern]]:
     return [(f.name, getattr(lex, f.name)) for f in fields(lex)]
 
 
-def _prefixes(seq, n: int):
-    """Literal prefixes (up to ``n`` characters) every match of ``seq`` must start with; None if unknown."""
-    found = {""}
-    for op, arg in seq:
-        if op == _sre_parse.AT:  # \b and friends consume nothing
-            continue
-        if op == _sre_parse.LITERAL:
-            found = {f + chr(arg) for f in found}
-        elif op in (_sre_parse.SUBPATTERN, _sre_parse.BRANCH):
-            branches = [arg[-1]] if op == _sre_parse.SUBPATTERN else arg[1]
-            subs = [_prefixes(b, n) for b in branches]
-            if any(sub is None for sub in subs):
-                break
-            found = {f + x for f in found for sub in subs for x in sub}
-        else:
-            break
-        if all(len(f) >= n for f in found):
-            break
-    return None if "" in found else {f[:n] for f in found}
+def _prefixes(seq, n: int) -> set[str]:
+    """Literal prefixes (up to ``n`` characters) one of which every match of ``seq`` starts with ("" where none is known).
+
+    Recursive on what follows each element, so a group's alternatives, an optional part (``x?``) and a small
+    character class (``[sz]``) each continue with the rest of the sequence; anything else ends the prefix there.
+    """
+    if not seq or n <= 0:
+        return {""}
+    (op, arg), rest = seq[0], seq[1:]
+    if op == _sre_parse.AT:  # \b and friends consume nothing
+        return _prefixes(rest, n)
+    if op == _sre_parse.LITERAL:
+        return {chr(arg) + x for x in _prefixes(rest, n - 1)}
+    if op == _sre_parse.IN and len(arg) <= 8 and all(o == _sre_parse.LITERAL for o, _ in arg):
+        tails = _prefixes(rest, n - 1)
+        return {chr(c) + x for _, c in arg for x in tails}
+    if op == _sre_parse.SUBPATTERN and not arg[1] and not arg[2]:  # a group without inline flags
+        return _prefixes(list(arg[-1]) + rest, n)
+    if op == _sre_parse.BRANCH:
+        return {x for branch in arg[1] for x in _prefixes(list(branch) + rest, n)}
+    if op in (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT):
+        low, high, body = arg
+        once = _prefixes(list(body) + rest, n) if high == 1 else _prefixes(list(body), n)  # repeated: the body's own prefix
+        return once | _prefixes(rest, n) if low == 0 else once
+    return {""}
 
 
-def literal_prefixes(pattern: re.Pattern, n: int = 3) -> frozenset[str] | None:
-    """Lower-cased literal prefixes one of which every match of ``pattern`` starts with.
+def literal_prefixes(pattern: re.Pattern, n: int = 3, lower: bool = True) -> frozenset[str] | None:
+    """Literal prefixes one of which every match of ``pattern`` starts with (lower-cased unless ``lower=False``).
 
-    A cheap, exact pre-filter: if none of them occurs in the lower-cased text, the
+    A cheap, exact pre-filter: if none of them occurs in the (lower-cased) text, the
     pattern cannot match, and the regular-expression search can be skipped.
     ``None`` means no such prefixes could be derived (always search).
 
@@ -208,7 +214,7 @@ def literal_prefixes(pattern: re.Pattern, n: int = 3) -> frozenset[str] | None:
     ['gra', 'tha']
     """
     found = _prefixes(list(_sre_parse.parse(pattern.pattern, pattern.flags)), n)
-    return None if found is None else frozenset(f.lower() for f in found)
+    return None if "" in found else frozenset(f.lower() if lower else f for f in found)
 
 
 def longest_first(words) -> str:

@@ -6,17 +6,18 @@ a cooperative cue.  The analyzer reads :func:`canonical` text, in which every sp
 name is one short name, so that how a writer spells the OSCE cannot move a label: the
 invariance holds by construction, and ``tests/test_names.py`` checks it on the gold.
 
-Stdlib only (and the lexicon's regex helper): ingest (which keeps short lines that name the OSCE), target detection and
-the features all read the names from here.
+Stdlib only (and the lexicon's regex helpers, and the compiled prefix scan of ``pipeline.native``): ingest (which
+keeps short lines that name the OSCE), target detection and the features all read the names from here.
 """
 
 from __future__ import annotations
 
 import re
 
+from . import native
 from .lexicon import has_special_folds, longest_first
 
-__all__ = ["EXPLICIT", "COUNTRIES", "names_osce", "canonical", "short_names", "fold_quotes"]
+__all__ = ["EXPLICIT", "COUNTRIES", "names_osce", "explicit_matches", "canonical", "short_names", "fold_quotes"]
 
 # A name that always means the OSCE family (target detection's "explicit" mentions).  The long names are matched in
 # sentence, title and upper case by character classes: an inline (?i:...) group made this search 11x slower.
@@ -38,13 +39,21 @@ EXPLICIT = re.compile(
 )
 
 
+_EXPLICIT_SCAN = native.WordStartPattern(EXPLICIT)  # the same matches, by the compiled prefix scan
+
+
 def names_osce(text: str) -> bool:
     """Whether ``text`` names the OSCE or one of its bodies outright.
 
     >>> names_osce("Minsk refuses OSCE observers"), names_osce("Minsk refuses observers")
     (True, False)
     """
-    return EXPLICIT.search(text) is not None
+    return _EXPLICIT_SCAN.search(text) is not None
+
+
+def explicit_matches(text: str) -> list[re.Match]:
+    """``list(EXPLICIT.finditer(text))``: every name of the OSCE family in ``text``, in order."""
+    return _EXPLICIT_SCAN.finditer(text)
 
 
 _CANONICAL = {"odihr": "ODIHR", "osce": "OSCE"}
@@ -78,6 +87,7 @@ if f"|{_ODIHR_SHORT.pattern})|(?P<osce>{_OSCE_LONG_NAME.pattern})" not in _LONG_
     raise ImportError("_LONG_NAMES changed: update the short patterns canonical() uses beside it")
 # Case-sensitive (a country's name is capitalised, or all capitals in a headline); the trie form reads each character once.
 _COUNTRY = re.compile(r"\b" + longest_first([*COUNTRIES, *(c.upper() for c in COUNTRIES)]).replace("\\ ", r"\s+") + r"\b")
+_COUNTRY_SCAN = native.WordStartPattern(_COUNTRY)
 
 
 # Typographic quotes read as straight ones: real news prints "OSCE’s" and "don’t" where the team's corpus has "OSCE's" and
@@ -101,7 +111,22 @@ def canonical(text: str) -> str:
     >>> print(canonical("Minsk “doesn’t” agree"))
     Minsk "doesn't" agree
     """
-    return _COUNTRY.sub("Country", short_names(fold_quotes(text)))
+    return _countries(short_names(fold_quotes(text)))
+
+
+def _countries(text: str) -> str:
+    """``_COUNTRY.sub("Country", text)``; through the compiled prefix scan, most sentences are returned as they are."""
+    if native.compiled is None:
+        return _COUNTRY.sub("Country", text)
+    matches = _COUNTRY_SCAN.finditer(text)
+    if not matches:
+        return text
+    parts, end = [], 0
+    for m in matches:
+        parts += (text[end:m.start()], "Country")
+        end = m.end()
+    parts.append(text[end:])
+    return "".join(parts)
 
 
 def fold_quotes(text: str) -> str:

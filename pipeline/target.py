@@ -21,10 +21,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import native
 from .budget import check as _check_budget
 from .lexicon import has_special_folds
-from .names import EXPLICIT as _EXPLICIT
-from .names import short_names
+from .names import explicit_matches, names_osce, short_names
 
 __all__ = ["Mention", "SentenceTarget", "find_mentions", "detect", "concerns_alone", "VERSION"]
 
@@ -67,7 +67,9 @@ if "(?-i" in _CONTEXTUAL_RELAXED.pattern or "(?!" in _CONTEXTUAL_RELAXED.pattern
 
 
 def contextual_matches(text: str) -> list[re.Match]:
-    """``list(_CONTEXTUAL.finditer(text))``, found by scanning lower-cased text with the relaxed pattern."""
+    """``list(_CONTEXTUAL.finditer(text))``: by the compiled prefix scan, or by scanning lower-cased text with the relaxed pattern."""
+    if native.compiled is not None:
+        return _CONTEXTUAL_SCAN.finditer(text)
     if has_special_folds(text):  # text with special case folds: the plain scan
         return list(_CONTEXTUAL.finditer(text))
     low, found, candidate = text.lower(), [], 0
@@ -79,6 +81,9 @@ def contextual_matches(text: str) -> list[re.Match]:
         else:
             candidate = c.start() + 1
     return found
+
+
+_CONTEXTUAL_SCAN = native.WordStartPattern(_CONTEXTUAL)
 
 
 def may_have_contextual(text: str) -> bool:
@@ -181,7 +186,7 @@ def find_mentions(text: str, *, context: bool = True, people: Sequence[str] = ()
     >>> find_mentions("The CIS observers praised the vote.")
     []
     """
-    found, _ = _institution_mentions(text, list(_EXPLICIT.finditer(text)), context)
+    found, _ = _institution_mentions(text, explicit_matches(text), context)
     return _with_people(found, text, people)
 
 
@@ -250,7 +255,7 @@ def concerns_alone(sentence: str) -> bool:
     >>> concerns_alone("The observers praised the OSCE."), concerns_alone("The observers praised the vote.")
     (True, False)
     """
-    return _EXPLICIT.search(sentence) is not None
+    return names_osce(sentence)
 
 
 def detect(sentences: Sequence[str], title: str | None = None) -> list[SentenceTarget]:
@@ -260,15 +265,15 @@ def detect(sentences: Sequence[str], title: str | None = None) -> list[SentenceT
     ...                              "Wheat prices rose.", "Roe later left."])]
     [True, True, False, True]
     """
-    explicit = [list(_EXPLICIT.finditer(s)) for s in sentences]
-    context = any(explicit) or bool(title and _EXPLICIT.search(title))
+    explicit = [explicit_matches(s) for s in sentences]
+    context = any(explicit) or bool(title and names_osce(title))
     people: list[str] = []
     targets: list[SentenceTarget] = []
     previous_concerns = False
-    for sentence, explicit_matches in zip(sentences, explicit):
+    for sentence, names_found in zip(sentences, explicit):
         _check_budget()
-        found, contextual_matched = _institution_mentions(sentence, explicit_matches, context)
-        if explicit_matches or contextual_matched:  # people are introduced where the OSCE is named
+        found, contextual_matched = _institution_mentions(sentence, names_found, context)
+        if names_found or contextual_matched:  # people are introduced where the OSCE is named
             for surname in _osce_people(short_names(sentence)):  # the patterns' windows count the short name's length
                 if surname not in people:
                     people.append(surname)

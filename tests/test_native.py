@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import StanceScorer, core
+from pipeline import StanceScorer
 from pipeline.features import _TOKEN
+from pipeline.native import pure
 from pipeline.score import score_article
 from pipeline.segment import article_spans
 from pipeline.target import detect
@@ -34,12 +35,8 @@ def model():
 
 
 def pure_probabilities(model, texts, osce, same_article):
-    saved = core._native
-    core._native = None
-    try:
+    with pure():
         return model.predict_proba(texts, osce, same_article)
-    finally:
-        core._native = saved
 
 
 def test_the_shipped_core_is_the_compiled_one(model):
@@ -73,6 +70,52 @@ def test_native_prefix_scan_on_every_corpus_sentence(corpus_articles):
             assert scanner.scan(line.lower()) == prefix_hits(line.lower())
 
 
+def _word_start_patterns():
+    from pipeline import names, target
+
+    return {"explicit names": names._EXPLICIT_SCAN, "contextual mentions": target._CONTEXTUAL_SCAN, "countries": names._COUNTRY_SCAN}
+
+
+def _spans(matches):
+    return [(m.start(), m.end(), m.group()) for m in matches]
+
+
+MENTION_TEXT = st.lists(st.sampled_from(["OSCE", "OSCE's", "OSCE’s", "ODIHR", "Office", "office", "OFFICE", " of ", "the", "The ", "Mission",
+                                         "mission", " to ", "Moldova", "observers", "monitors", "Organization for Security and Co-operation in Europe",
+                                         "Minsk Group", "MINSK GROUP", "Russia", "the Netherlands", "RUSSIA", "in ", "Warsaw", "Vienna",
+                                         "Chairperson-in-Office", "EOMs", "LEOM", "head of the", "report", "İ", "ſ", "K", "é", "_", "-", "/",
+                                         "(", ")", " ", "\n", ".", "2"]), max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(MENTION_TEXT | TOKEN_TEXT)
+def test_word_start_patterns_find_the_patterns_own_matches(text):
+    for name, scan in _word_start_patterns().items():
+        assert _spans(scan.finditer(text)) == _spans(scan.pattern.finditer(text)), name
+        assert _spans([scan.search(text)] if scan.search(text) else []) == _spans(list(scan.pattern.finditer(text))[:1]), name
+
+
+def test_word_start_patterns_on_every_corpus_sentence(corpus_articles):
+    patterns, found = _word_start_patterns(), dict.fromkeys(_word_start_patterns(), 0)
+    for article in corpus_articles:
+        for line in (article.title or "", *article.body.split("\n")):
+            for name, scan in patterns.items():
+                got = _spans(scan.finditer(line))
+                assert got == _spans(scan.pattern.finditer(line)), (name, line)
+                found[name] += len(got)
+    assert min(found.values()) > 1000, found  # each pattern was exercised
+
+
+def test_a_pattern_whose_matches_need_not_begin_a_word_is_refused():
+    import re
+
+    from pipeline.native import WordStartPattern
+
+    for source in (r"\bOSCE|ODIHR", r"\b\w+OSCE", r"\b(?:-OSCE)"):
+        with pytest.raises(ValueError, match="begins a word"):
+            WordStartPattern(re.compile(source))
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(TOKEN_TEXT, min_size=1, max_size=6), st.lists(st.booleans(), min_size=6, max_size=6), st.booleans())
 def test_native_probabilities_equal_the_reference_on_arbitrary_text(model, texts, osce, same_article):
@@ -95,12 +138,8 @@ def test_native_equals_the_reference_on_every_corpus_and_gold_article(model, cor
                 worst = max(worst, float(np.abs(a - b).max()))
         n += len(texts)
         native_result = score_article(article, model).to_dict()
-        saved = core._native
-        core._native = None
-        try:
+        with pure():
             pure_result = score_article(article, model).to_dict()
-        finally:
-            core._native = saved
         for got, want in zip(native_result["sentences"], pure_result["sentences"]):  # labels and evidence offsets
             assert (got["label"], got["osce"], got["start"], got["end"]) == (want["label"], want["osce"], want["start"], want["end"])
             assert max(abs(got["probabilities"][k] - want["probabilities"][k]) for k in got["probabilities"]) <= 2e-6  # rounded to 6
@@ -108,7 +147,7 @@ def test_native_equals_the_reference_on_every_corpus_and_gold_article(model, cor
 
 
 def test_pure_mode_runs_the_reference():
-    code = "from pipeline import core; print(core._native is None)"
+    code = "from pipeline import native; print(native.compiled is None)"
     for value, expected in (("1", "True"), ("0", "False")):
         env = {**os.environ, "OSCE_STANCE_PURE": value}
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout.strip()

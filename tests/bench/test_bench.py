@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from pipeline import StanceScorer, core, paths
+from pipeline import StanceScorer, native, paths
 from pipeline.features import ALONE, analyze, article_documents, document
 from pipeline.ingest import iter_article_files, parse_article, read_article
 from pipeline.score import aggregate
@@ -54,12 +54,10 @@ def sklearn_pipeline(scorer):
 @pytest.fixture
 def pure():
     """Run the core on its pure-Python reference path for one benchmark (the compiled half switched off)."""
-    if core._native is None:
+    if native.compiled is None:
         pytest.skip("the compiled core is not built here: the core rows are the pure path already")
-    saved = core._native
-    core._native = None
-    yield
-    core._native = saved
+    with native.pure():
+        yield
 
 
 @pytest.fixture(scope="module")
