@@ -9,15 +9,15 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 ARTICLE_FILES := $(shell find seeds data/raw -name '*.txt' -not -path '*/.*' 2>/dev/null | sort)
-INGEST := pipeline/ingest.py pipeline/tokenize.py pipeline/segment.py pipeline/names.py pipeline/lexicon.py pipeline/files.py pipeline/paths.py
+INGEST := pipeline/ingest.py pipeline/tokenize.py pipeline/segment.py pipeline/names.py pipeline/native.py pipeline/lexicon.py pipeline/files.py pipeline/paths.py
 
 SENTENCES := data/interim/sentences.jsonl
 ARTICLES := data/interim/articles.jsonl
 GOLD := $(wildcard data/gold/*.jsonl) data/gold/splits.json
 LABELS := data/processed/labels.jsonl
-LABEL_SRC := pipeline/label.py pipeline/lexicon.py pipeline/target.py pipeline/names.py pipeline/segment.py pipeline/gold.py pipeline/metrics.py
+LABEL_SRC := pipeline/label.py pipeline/lexicon.py pipeline/target.py pipeline/names.py pipeline/native.py pipeline/segment.py pipeline/gold.py pipeline/metrics.py
 MODEL := models/stance/manifest.json
-TRAIN_SRC := pipeline/train.py pipeline/features.py pipeline/lexicon.py pipeline/names.py pipeline/core.py pipeline/metrics.py
+TRAIN_SRC := pipeline/train.py pipeline/features.py pipeline/lexicon.py pipeline/names.py pipeline/native.py pipeline/core.py pipeline/metrics.py
 SCORES := data/processed/scores.csv
 SCORE_SRC := pipeline/score.py pipeline/api.py pipeline/core.py pipeline/_native.c pipeline/features.py pipeline/lexicon.py pipeline/target.py \
 	pipeline/cli.py pipeline/distribute.py $(INGEST)
