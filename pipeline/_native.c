@@ -19,17 +19,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* 16 bytes, so four share a cache line: the table is read at random, once per feature of every sentence. */
 typedef struct {
-    uint64_t hash;
-    Py_ssize_t offset; /* into the key pool */
-    int32_t length;    /* code points; -1 for an empty slot */
+    uint32_t hash;   /* the key's hash, high half */
+    int32_t length;  /* code points; -1 for an empty slot */
+    uint32_t offset; /* into the key pool */
     int32_t id;
 } Slot;
 
 typedef struct {
     PyObject_HEAD
     Py_ssize_t n_features, n_labels;
-    double *idf, *coef, *intercept; /* coef: n_labels rows of n_features */
+    /* One row of n_labels + 1 doubles per feature, in the order the arithmetic reads them: idf * coef[k] for each
+     * label, then idf * idf.  (Label-major coef and a separate idf cost one cache miss per label per feature.) */
+    double *rows, *intercept;
     Slot *slots;
     size_t mask;
     Py_UCS4 *pool;
@@ -49,17 +52,17 @@ static uint64_t hash_key(const Py_UCS4 *key, Py_ssize_t n) {
 
 static int32_t lookup(const WordIndex *self, const Py_UCS4 *key, Py_ssize_t n) {
     uint64_t h = hash_key(key, n);
+    uint32_t high = (uint32_t)(h >> 32);
     for (size_t i = (size_t)h & self->mask;; i = (i + 1) & self->mask) {
         const Slot *s = &self->slots[i];
         if (s->length < 0) return -1;
-        if (s->hash == h && s->length == n && memcmp(self->pool + s->offset, key, (size_t)n * sizeof(Py_UCS4)) == 0)
+        if (s->hash == high && s->length == n && memcmp(self->pool + s->offset, key, (size_t)n * sizeof(Py_UCS4)) == 0)
             return s->id;
     }
 }
 
 static void WordIndex_dealloc(WordIndex *self) {
-    PyMem_Free(self->idf);
-    PyMem_Free(self->coef);
+    PyMem_Free(self->rows);
     PyMem_Free(self->intercept);
     PyMem_Free(self->slots);
     PyMem_Free(self->pool);
@@ -105,9 +108,28 @@ static int WordIndex_init(WordIndex *self, PyObject *args, PyObject *kwds) {
     }
     self->n_features = n_features;
     self->n_labels = n_labels;
-    if (!(self->idf = copy_doubles(idf, n_features, "idf")) || !(self->coef = copy_doubles(coef, n_labels * n_features, "coef"))
-        || !(self->intercept = copy_doubles(intercept, n_labels, "intercept")))
+    double *idf_values = copy_doubles(idf, n_features, "idf"), *coef_values = NULL;
+    if (!idf_values || !(coef_values = copy_doubles(coef, n_labels * n_features, "coef"))
+        || !(self->intercept = copy_doubles(intercept, n_labels, "intercept"))) {
+        PyMem_Free(idf_values);
+        PyMem_Free(coef_values);
         return -1;
+    }
+    Py_ssize_t width = n_labels + 1;
+    self->rows = PyMem_Malloc((size_t)(n_features ? n_features : 1) * (size_t)width * sizeof(double));
+    if (!self->rows) {
+        PyMem_Free(idf_values);
+        PyMem_Free(coef_values);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t j = 0; j < n_features; j++) {
+        double *row = self->rows + j * width;
+        for (Py_ssize_t k = 0; k < n_labels; k++) row[k] = idf_values[j] * coef_values[k * n_features + j];
+        row[n_labels] = idf_values[j] * idf_values[j];
+    }
+    PyMem_Free(idf_values);
+    PyMem_Free(coef_values);
 
     /* The table holds the word features only (w:, neg:); the caller looks up the few others. */
     Py_ssize_t n_keys = 0, pool_length = 0;
@@ -127,7 +149,7 @@ static int WordIndex_init(WordIndex *self, PyObject *args, PyObject *kwds) {
     self->mask = size - 1;
     self->slots = PyMem_Malloc(size * sizeof(Slot));
     self->pool = PyMem_Malloc(((size_t)pool_length + 1) * sizeof(Py_UCS4));
-    if (!self->slots || !self->pool) {
+    if (!self->slots || !self->pool || pool_length > (Py_ssize_t)UINT32_MAX) {
         PyErr_NoMemory();
         return -1;
     }
@@ -141,7 +163,7 @@ static int WordIndex_init(WordIndex *self, PyObject *args, PyObject *kwds) {
         uint64_t h = hash_key(self->pool + offset, n);
         size_t i = (size_t)h & self->mask;
         while (self->slots[i].length >= 0) i = (i + 1) & self->mask;
-        self->slots[i] = (Slot){h, offset, (int32_t)n, (int32_t)j};
+        self->slots[i] = (Slot){(uint32_t)(h >> 32), (int32_t)n, (uint32_t)offset, (int32_t)j};
         offset += n;
     }
     self->pool_length = offset;
@@ -182,21 +204,27 @@ static int is_negator(const WordIndex *self, const Py_UCS4 *word, Py_ssize_t n) 
     return 0;
 }
 
+/* Py_UNICODE_ISALNUM asks up to four Unicode tables through function calls; news is mostly ASCII. */
+static inline int is_alnum(Py_UCS4 c) {
+    if (c < 128) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return Py_UNICODE_ISALNUM(c);
+}
+
 /* The tokens of text: [start, end) pairs into out (room for len/1 + 1 pairs); returns how many. */
 static Py_ssize_t tokenize(int kind, const void *data, Py_ssize_t n, Py_ssize_t *out) {
     Py_ssize_t count = 0, i = 0;
     while (i < n) {
-        if (!Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, i))) {
+        if (!is_alnum(PyUnicode_READ(kind, data, i))) {
             i++;
             continue;
         }
         Py_ssize_t start = i;
-        while (i < n && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, i))) i++;
+        while (i < n && is_alnum(PyUnicode_READ(kind, data, i))) i++;
         if (i + 1 < n) {
             Py_UCS4 c = PyUnicode_READ(kind, data, i);
-            if ((c == '\'' || c == 0x2019) && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, i + 1))) {
+            if ((c == '\'' || c == 0x2019) && is_alnum(PyUnicode_READ(kind, data, i + 1))) {
                 i++;
-                while (i < n && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, i))) i++;
+                while (i < n && is_alnum(PyUnicode_READ(kind, data, i))) i++;
             }
         }
         out[2 * count] = start;
@@ -282,7 +310,7 @@ static int word_ids(const WordIndex *self, PyObject *text, Ids *ids, Py_UCS4 **k
 
 /* The linear layer and the softmax for one document's ids (sorted here). */
 static void probabilities(const WordIndex *self, Ids *ids, double *out) {
-    Py_ssize_t L = self->n_labels, F = self->n_features;
+    Py_ssize_t L = self->n_labels, width = L + 1;
     for (Py_ssize_t k = 0; k < L; k++) out[k] = 0.0;
     double squares = 0.0;
     if (ids->n) {
@@ -291,9 +319,10 @@ static void probabilities(const WordIndex *self, Ids *ids, double *out) {
             int32_t j = ids->ids[i];
             Py_ssize_t c = 0;
             while (i < ids->n && ids->ids[i] == j) i++, c++;
-            double x = (1.0 + log((double)c)) * self->idf[j];
-            squares += x * x;
-            for (Py_ssize_t k = 0; k < L; k++) out[k] += x * self->coef[k * F + j];
+            const double *row = self->rows + j * width;
+            double tf = c == 1 ? 1.0 : 1.0 + log((double)c); /* sublinear tf; x = tf * idf */
+            squares += tf * tf * row[L];
+            for (Py_ssize_t k = 0; k < L; k++) out[k] += tf * row[k];
         }
     }
     double norm = sqrt(squares), top = -INFINITY, total = 0.0;
@@ -456,7 +485,7 @@ static int PrefixScanner_init(PrefixScanner *self, PyObject *args, PyObject *kwd
     return 0;
 }
 
-static inline int is_word_char(Py_UCS4 c) { return c == '_' || Py_UNICODE_ISALNUM(c); }
+static inline int is_word_char(Py_UCS4 c) { return c == '_' || is_alnum(c); }
 
 static PyObject *PrefixScanner_scan(PrefixScanner *self, PyObject *text) {
     if (!PyUnicode_Check(text)) {

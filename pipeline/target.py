@@ -197,7 +197,7 @@ def _institution_mentions(text: str, explicit: list[re.Match], context: bool) ->
     """Explicit and contextual mentions, and whether a contextual pattern matched at all."""
     found = [Mention(m.start(), m.end(), "explicit") for m in explicit]
     contextual_matched = False
-    if context and may_have_contextual(text):
+    if context and (native.compiled is not None or may_have_contextual(text)):  # the compiled scan is its own prefilter
         other_observers = None if not found else False  # searched only when an observer-like word needs it
         taken = [(m.start, m.end) for m in found]  # in order and disjoint (finditer), as the contextual matches come
         first = 0  # the first explicit mention that does not end before the current contextual match
