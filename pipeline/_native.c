@@ -417,7 +417,8 @@ typedef struct {
     PyObject_HEAD
     TrieNode *nodes;
     int32_t n_nodes, capacity;
-    PyObject *prefixes; /* tuple of str: what scan() returns for a terminal */
+    int32_t root_ascii[128]; /* the root's child for each ASCII character (-1: none): the root has the most children */
+    PyObject *prefixes;      /* tuple of str: what scan() returns for a terminal */
 } PrefixScanner;
 
 static void PrefixScanner_dealloc(PrefixScanner *self) {
@@ -482,6 +483,7 @@ static int PrefixScanner_init(PrefixScanner *self, PyObject *args, PyObject *kwd
         }
         if (self->nodes[node].terminal < 0) self->nodes[node].terminal = (int32_t)p;
     }
+    for (Py_UCS4 c = 0; c < 128; c++) self->root_ascii[c] = trie_child(self, 0, c);
     return 0;
 }
 
@@ -506,11 +508,11 @@ static PyObject *PrefixScanner_scan(PrefixScanner *self, PyObject *text) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         int word = is_word_char(c);
         if (word && !previous_is_word) {
-            int32_t node = 0, best = -1;
-            for (Py_ssize_t j = i; j < n; j++) {
-                node = trie_child(self, node, PyUnicode_READ(kind, data, j));
-                if (node < 0) break;
+            int32_t node = c < 128 ? self->root_ascii[c] : trie_child(self, 0, c), best = -1;
+            for (Py_ssize_t j = i + 1; node >= 0; j++) {
                 if (self->nodes[node].terminal >= 0) best = self->nodes[node].terminal;
+                if (j >= n) break;
+                node = trie_child(self, node, PyUnicode_READ(kind, data, j));
             }
             if (best >= 0) {
                 PyObject *hit = Py_BuildValue("(nO)", i, PyTuple_GET_ITEM(self->prefixes, best));

@@ -72,9 +72,9 @@ _FAMILIES_AFTER = {
 _LOWER_PATTERNS = tuple(lower for _, _, lower, _ in _CUE_FAMILIES)
 _ALWAYS_SEARCHED = frozenset(i for i, (*_, prefixes) in enumerate(_CUE_FAMILIES) if prefixes is None)
 _NEGATED = re.compile(r"\b(?:not|no|never|without|nor|neither|hardly|cannot|lack\w*|absence|far from|nobody)\W+(?:\w+\W+){0,3}$", re.I)
-# Lower case, every word of _NEGATED contains one of these ("cannot" and "nobody" contain "no"); a lookahead finds
-# overlapping starts too.  (Valid on lower-cased text without FOLD_SPECIAL characters, as the fast path requires.)
-_NEGATOR_START = re.compile(r"(?=no|never|without|neither|hardly|lack|absence|far from)")
+# Lower case, every word of _NEGATED contains one of these ("cannot" and "nobody" contain "no"), so a window that holds
+# none of them cannot match.  (Valid on lower-cased text without FOLD_SPECIAL characters, as the fast path requires.)
+_NEGATOR_PARTS = ("no", "never", "without", "neither", "hardly", "lack", "absence", "far from")
 _NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "hardly", "cannot", "nobody", "none", "lack", "lacks",
                        "lacking", "absence", "unwilling", "unwillingness", "refused", "refuses", "failed", "fails"})
 
@@ -265,11 +265,14 @@ def _cue_matches(text: str, hits: Callable[[str], list[tuple[int, str]]] | None 
     found = [(_CUE_FAMILIES[i][0], first[i]) for i in sorted(first)]
     if not found:
         return ()
-    # _NEGATED can only match in a window that holds one of its words: where none starts in
-    # the 40 characters before a cue, the cue is not negated and the window search is skipped.
-    negator_starts = [m.start() for m in _NEGATOR_START.finditer(low)]
-    return tuple((name, any(match.start() - 40 <= p < match.start() for p in negator_starts) and _negated_before(text, match.start()))
+    # _NEGATED can only match in a window that holds one of its words: where the 40 characters before a cue hold
+    # none, the cue is not negated and the window search is skipped.
+    return tuple((name, _may_negate(low[max(0, match.start() - 40): match.start()]) and _negated_before(text, match.start()))
                  for name, match in found)
+
+
+def _may_negate(window: str) -> bool:
+    return any(part in window for part in _NEGATOR_PARTS)
 
 
 def _searched_matches(text: str) -> tuple[tuple[str, bool], ...]:
