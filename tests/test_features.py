@@ -41,7 +41,10 @@ def test_prefilter_is_exact_on_every_corpus_sentence(corpus_sentences):
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200)
        | st.lists(st.sampled_from(["not", "biased", "thanked", "OSCE", "ſupport", "İnvited", "co-operation", " ", ",", "lack of desire",
                                    "taken into account", "\u212a", "K", "\u0131", "ﬅrong", "so-called", "\u00a0", "No", "NEVER", "cannot", "far from",
-                                   "Hardly", "nobody", "absence", "neither", "piano", "x" * 30]), max_size=30).map(" ".join))
+                                   "Hardly", "nobody", "absence", "neither", "piano", "x" * 30]), max_size=30).map(" ".join)
+       # glued to what comes before them: a negation word begins a word after "(" or "-", not after "_" or a letter
+       | st.lists(st.sampled_from(["not", "no", "cannot", "Far from", "lack", "x", "_", "(", "-", "é", "2", " ", "  ", "biased", "supported",
+                                   "ignored", "K"]), max_size=40).map("".join))
 def test_prefilter_is_exact_on_arbitrary_text(text):
     assert cue_features(text, True) == cue_features(text, True, prefilter=False)
 
