@@ -570,8 +570,46 @@ static PyObject *native_tokens(PyObject *module, PyObject *text) {
     return list;
 }
 
+/* A letter of ingest's word regex [^\W\d_]: a word character (alnum or "_") that is neither a decimal digit nor "_". */
+static inline int is_word_letter(Py_UCS4 c) {
+    if (c < 128) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c);
+}
+
+/* words(text, limit=-1) -> list of str: the first `limit` (all if negative) matches of ingest's
+ * [^\W\d_]+(?:['’-][^\W\d_]+)*, what pipeline/ingest.py counts a line's words with (tested equal to the regex). */
+static PyObject *native_words(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *text;
+    Py_ssize_t limit = -1;
+    if (!PyArg_ParseTuple(args, "U|n", &text, &limit)) return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
+    PyObject *list = PyList_New(0);
+    while (list && i < n && (limit < 0 || PyList_GET_SIZE(list) < limit)) {
+        if (!is_word_letter(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i;
+        while (i < n && is_word_letter(PyUnicode_READ(kind, data, i))) i++;
+        while (i + 1 < n) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (!(c == '\'' || c == 0x2019 || c == '-') || !is_word_letter(PyUnicode_READ(kind, data, i + 1))) break;
+            i++;
+            while (i < n && is_word_letter(PyUnicode_READ(kind, data, i))) i++;
+        }
+        PyObject *word = PyUnicode_Substring(text, start, i);
+        if (!word || PyList_Append(list, word) < 0) Py_CLEAR(list);
+        Py_XDECREF(word);
+    }
+    return list;
+}
+
 static PyMethodDef module_methods[] = {
     {"tokens", native_tokens, METH_O, "tokens(text) -> the word tokens the native core reads."},
+    {"words", native_words, METH_VARARGS, "words(text, limit=-1) -> the first limit words of ingest's word regex."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -20,6 +20,7 @@ from datetime import date as _date
 from itertools import islice
 from pathlib import Path
 
+from . import native
 from .budget import TimeBudgetExceeded, time_budget
 from .budget import check as _check_budget
 from .names import names_osce, short_names
@@ -260,6 +261,21 @@ _MONTH = r"(?:" + "|".join(sorted((m for m in _MONTHS), key=len, reverse=True)) 
 
 _HEADER = re.compile(r"^\s*date\s+(\S+)\s*(.*)$")
 _TERMINAL = re.compile(r"[.!?…][\"'»”’)\]]*$")
+_TERMINAL_CLOSERS = "\"'»”’)]"  # _TERMINAL's closing quotes and brackets
+
+
+def _has_terminal(line: str) -> bool:
+    """``_TERMINAL.search(line) is not None``, read from the line's end instead of searched from its start.
+
+    ``$`` matches at the end and before a final newline; at either end the closers are stripped and the mark must
+    come right before them.
+    """
+    for end in (len(line), len(line) - 1) if line.endswith("\n") else (len(line),):
+        stripped = line[:end].rstrip(_TERMINAL_CLOSERS)
+        if stripped and stripped[-1] in ".!?…":
+            return True
+    return False
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 _DATE_PATTERNS = (
@@ -283,6 +299,25 @@ _CREDIT = re.compile(
 _RATES = re.compile(r"\b[a-z]{3}\s*/\s*[a-z]{3}\b\s*[\d.,]+|\b(?:currency|exchange)\s+rates?\b", re.I)
 # (?<!\d): a match starts where a number starts, not at each of its digits (a run of n digits took n**2 steps).
 _WEATHER = re.compile(r"^weather\b|(?<!\d)[+-]?\d+\s*(?:°\s*[CF]?|℃|℉)", re.I)
+# What _RATES's first alternative reads after its "/": a line in which no "/" is followed by it (and without "rate", which
+# the second alternative needs) holds no rates, and the search over the whole line is skipped.
+_RATE_TAIL = re.compile(r"\s*[a-z]{3}\b\s*[\d.,]+", re.I)
+if not _RATES.pattern.startswith(r"\b[a-z]{3}\s*/" + _RATE_TAIL.pattern + "|") or _RATE_TAIL.flags != _RATES.flags:
+    raise ImportError("_RATES changed: update _RATE_TAIL beside it")
+
+
+def _may_be_rates(text: str, low: str) -> bool:
+    """False only if ``_RATES`` cannot match ``text`` (``low``: ``text.lower()``)."""
+    if "rate" in low:
+        return True
+    at = text.find("/")
+    while at >= 0:
+        if _RATE_TAIL.match(text, at + 1):
+            return True
+        at = text.find("/", at + 1)
+    return False
+
+
 _PLACE_TEMPERATURE = re.compile(r"^[^\W\d][\w .'’-]{0,24}:\s*[+-]?\d+\s*(?:°|℃|℉)")  # "Sofia: 14°C, cloudy, light rain"
 _PHONE = re.compile(r"^(?:tel\.?|phone|call us|hotline)?[:\s]*\+?[\d\s().-]{7,}$", re.I)
 _LIST_HEADING = re.compile(
@@ -321,13 +356,16 @@ _WIDE_GAP = re.compile(r"\S {2,}(?=\S)")  # menu items set apart by runs of spac
 _BULLET = re.compile(r"^[•·*▪►\-–]\s*")
 
 
-def _words(line: str) -> list[str]:
-    return _WORD.findall(line)
+def _words(line: str, limit: int | None = None) -> list[str]:
+    """The first ``limit`` words of ``line`` (all by default): ``_WORD``'s matches, read by the compiled core where it is built."""
+    if native.compiled is not None:
+        return native.compiled.words(line, -1 if limit is None else limit)
+    return _WORD.findall(line) if limit is None else [m.group() for m in islice(_WORD.finditer(line), limit)]
 
 
 def _count_words(line: str, cap: int) -> int:
     """``min(len(_words(line)), cap)``: stops reading after ``cap`` words (a paragraph line need not be read to its end)."""
-    return sum(1 for _ in islice(_WORD.finditer(line), cap))
+    return len(_words(line, cap))
 
 
 def _is_menu(line: str, words: list[str] | None = None) -> bool:
@@ -340,12 +378,12 @@ def _is_menu(line: str, words: list[str] | None = None) -> bool:
     lowered = [w.lower() for w in words]
     if len(words) <= 6 and all(w in _NAV_WORDS for w in lowered):
         return True
-    if len(words) >= 3 and all(len(w) <= 3 for w in words) and not _TERMINAL.search(stripped):
+    if len(words) >= 3 and all(len(w) <= 3 for w in words) and not _has_terminal(stripped):
         return True  # a language switcher: "рус қаз eng 中文"
-    if len(words) <= 12 and _BREADCRUMB.search(stripped) and not _TERMINAL.search(stripped):
+    if len(words) <= 12 and _BREADCRUMB.search(stripped) and not _has_terminal(stripped):
         parts = [p for p in re.split(r"\s*(?:>|»|›|→|/|\|)\s*", stripped) if p.strip()]
         return len(parts) >= 2 and all(len(_words(p)) <= 4 for p in parts) or len(parts) <= 1
-    if len(words) <= 12 and len(_WIDE_GAP.findall(stripped)) >= 2 and not _TERMINAL.search(stripped):
+    if len(words) <= 12 and len(_WIDE_GAP.findall(stripped)) >= 2 and not _has_terminal(stripped):
         return all(len(_words(p)) <= 3 for p in re.split(r" {2,}", stripped))  # three or more short items in a row
     return False
 
@@ -377,9 +415,9 @@ def line_kind(line: str, prefilter: bool = True) -> str | None:
     # is searched in full); _RATES holds a "/" or "rate" (no special case folds for these letters).
     if _CREDIT.match(text) or ("all rights reserved" in low or not text.isascii()) and _CREDIT.search(text):
         return "credit"
-    if ("/" in text or "rate" in low) and _RATES.search(text):
+    if _may_be_rates(text, low) and _RATES.search(text):
         return "rates"
-    head = [m.group() for m in islice(_WORD.finditer(text), _LONG_LINE)]
+    head = _words(text, _LONG_LINE)
     if len(head) == _LONG_LINE and any(len(w) > 3 for w in head) and not _PLACE_TEMPERATURE.match(text):
         # A long line with a word of four letters or more: no word-count rule and no menu rule can match (the weather
         # rule's "Place: +5°C" form needs no word count, so a line that starts so keeps its words: hypothesis found it).
@@ -430,16 +468,16 @@ def _is_prose(line: str) -> bool:
     ...           "of the Helsinki Commission, who has raised their case at every session, issued the following statement:")
     True
     """
-    if _TERMINAL.search(line):
+    if _has_terminal(line):
         return _count_words(line, 6) >= 6
-    words = list(islice(_WORD.finditer(line), _PARAGRAPH_WORDS))
+    words = _words(line, _PARAGRAPH_WORDS)
     if len(words) < _PARAGRAPH_WORDS:
         return False
     if _INNER_STOP.search(line) is not None:
         return True
     # One long sentence that ends in a colon (it introduces a quote) or lost its full stop ("..., the mission said
     # on Wednesday"): running text when most of its words are lower case, which a menu or a list of names never is.
-    return sum(m.group()[0].islower() for m in words) * 2 >= _PARAGRAPH_WORDS and not line.endswith(",")
+    return sum(w[0].islower() for w in words) * 2 >= _PARAGRAPH_WORDS and not line.endswith(",")
 
 
 _PARAGRAPH_WORDS = 25
@@ -475,7 +513,7 @@ def _is_headline(line: str) -> bool:
     A question needs four words: a site's "Are you sure?" or "Want more?" is not a headline.
     """
     n_words = len(_words(line))
-    if _TERMINAL.search(line):
+    if _has_terminal(line):
         return 4 <= n_words <= 30 and not _STATEMENT_END.search(line)
     return 3 <= n_words <= 30
 
@@ -672,7 +710,7 @@ def parse_article(text: str, article_id: str, source: str | None = None) -> Arti
         title = _first_sentence(body)
     if title is None:
         warnings.append("no title found")
-    if body and not _TERMINAL.search(body) and not any(_TERMINAL.search(ln) for ln in body_lines):
+    if body and not _has_terminal(body) and not any(_has_terminal(ln) for ln in body_lines):
         warnings.append("no sentence-ending punctuation; each line is taken as a sentence")
     n_words = _count_words(body, 20)
     if 0 < n_words < 20:

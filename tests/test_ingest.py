@@ -283,7 +283,8 @@ def test_line_kind_fast_path_is_exact():
     assert kinds.count(None) > 1000 and len(set(kinds)) >= 8  # prose and most boilerplate rules are exercised
 
     words = ["Home", "News", "All rights reserved", "all rightſ reserved", "usd/kzt", "462.01", "Exchange rates", "+5°C", "Weather",
-             "Share", "Related news", ">", "рус", "eng", "The", "observers", "praised", "the", "vote", ".", "Photo:", "by", "x", "ab"]
+             "Share", "Related news", ">", "рус", "eng", "The", "observers", "praised", "the", "vote", ".", "Photo:", "by", "x", "ab",
+             "/", "usd / kzt", "OSCE/ODIHR", "eur/rub 1.5", "/rub", "5", "\u212azt", "RATE"]
 
     @given(st.lists(st.sampled_from(words), max_size=20).map(" ".join))
     @example("Home Home Photo: +5°C Home Home Home Home Home Home Home Home Home")  # a long line in the weather rule's "Place: +5°C" form
@@ -292,6 +293,14 @@ def test_line_kind_fast_path_is_exact():
         assert line_kind(line) == line_kind(line, prefilter=False)
 
     same_as_reference()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=".!?…\"'»”’)]( \n\rxé", max_size=12))
+def test_the_sentence_end_test_reads_like_the_terminal_regex(line):
+    from pipeline.ingest import _TERMINAL, _has_terminal
+
+    assert _has_terminal(line) == (_TERMINAL.search(line) is not None)
 
 
 # --------------------------------------------------------------------------- saved web pages

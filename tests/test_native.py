@@ -49,6 +49,17 @@ def test_native_tokens_are_the_regex_tokens(text):
     assert native.tokens(text) == _TOKEN.findall(text)
 
 
+@settings(max_examples=400, deadline=None)
+@given(TOKEN_TEXT | st.lists(st.sampled_from(["x", "-", "'", "’", "2", "_", "²", "é", " ", "ab"]), max_size=30).map("".join),
+       st.integers(min_value=-1, max_value=30))
+def test_native_words_are_the_ingest_regex_words(text, limit):
+    from pipeline.ingest import _WORD
+
+    expected = _WORD.findall(text)
+    assert native.words(text) == expected
+    assert native.words(text, limit) == (expected if limit < 0 else expected[:limit])
+
+
 CUE_TEXT = st.lists(st.sampled_from(["thank", "not a", "far from", "far-f", "so-called", "co-op", "no ", "anti-", "_x", "é", "ée", "x",
                                       "objectiv", " ", "-", "'", "9", "İ", "ǅ", "count", "in ac", "in"]), max_size=30).map("".join)
 
