@@ -607,9 +607,251 @@ static PyObject *native_words(PyObject *module, PyObject *args) {
     return list;
 }
 
+/* ---------------------------------------------------------------------------------------------------------------
+ * Sentence spans: pipeline/segment.py's rules (Punkt with the project's parameters), in one pass over each line.
+ *
+ * The reference is segment.sentence_spans (itself tested equal to NLTK's PunktSentenceTokenizer); tests/test_native.py
+ * holds this equal to it on every corpus article and under hypothesis.  Tokens are segment._TOKEN's matches, read
+ * as rules:
+ *   - a run of two or more "-" or ".", or Punkt's spaced ellipsis (?:\.\s){2,}\. ;
+ *   - a word: a first character outside \s ( " ` { [ : ; & # * @ ) } ] - , then every character up to a word end
+ *     (\s, the line's end, a character of NON_WORD, a run as above, or a comma before one of those);
+ *   - otherwise one non-space character.
+ */
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+} Line;
+
+static inline Py_UCS4 at(const Line *l, Py_ssize_t i) { return i < l->n ? PyUnicode_READ(l->kind, l->data, i) : 0; }
+
+enum { C_SPACE = 1, C_NON_WORD = 2, C_NOT_WORD_START = 4, C_CLOSER = 8 };
+
+/* The ASCII members of each class (built on first use), and the rest spelled out below. */
+static unsigned char ascii_class[128];
+
+static void init_ascii_classes(void) {
+    static int done = 0;
+    if (done) return;
+    for (int c = 0; c < 128; c++)
+        if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f)) ascii_class[c] |= C_SPACE; /* str.isspace */
+    for (const char *p = ")\";}]*:@'({[?!"; *p; p++) ascii_class[(unsigned char)*p] |= C_NON_WORD;
+    for (const char *p = "(\"`{[:;&#*@)}]-,"; *p; p++) ascii_class[(unsigned char)*p] |= C_NOT_WORD_START;
+    for (const char *p = "\"')]}"; *p; p++) ascii_class[(unsigned char)*p] |= C_CLOSER;
+    done = 1;
+}
+
+static inline int is_space(Py_UCS4 c) { return c < 128 ? ascii_class[c] & C_SPACE : Py_UNICODE_ISSPACE(c); }
+/* segment._NON_WORD: )";}]*:@'({[‘’“”«»?! */
+static inline int is_non_word(Py_UCS4 c) {
+    return c < 128 ? ascii_class[c] & C_NON_WORD : (c == 0x2018 || c == 0x2019 || c == 0x201c || c == 0x201d || c == 0xab || c == 0xbb);
+}
+/* What a word token cannot start with: \s ( " ` { [ : ; & # * @ ) } ] - , */
+static inline int is_not_word_start(Py_UCS4 c) { return c < 128 ? ascii_class[c] & (C_NOT_WORD_START | C_SPACE) : Py_UNICODE_ISSPACE(c); }
+/* segment.CLOSERS: "'»”’)]} */
+static inline int is_closer(Py_UCS4 c) { return c < 128 ? ascii_class[c] & C_CLOSER : (c == 0xbb || c == 0x201d || c == 0x2019); }
+
+/* The length of _MULTI_CHAR's match at i, or 0. */
+static Py_ssize_t multi_char(const Line *l, Py_ssize_t i) {
+    Py_UCS4 c = at(l, i);
+    if ((c == '-' || c == '.') && at(l, i + 1) == c) {
+        Py_ssize_t j = i;
+        while (j < l->n && at(l, j) == c) j++;
+        return j - i;
+    }
+    if (c != '.') return 0;
+    Py_ssize_t k = 0; /* repetitions of "." followed by a space */
+    while (i + 2 * k + 1 < l->n && at(l, i + 2 * k) == '.' && is_space(at(l, i + 2 * k + 1))) k++;
+    if (k >= 2 && i + 2 * k < l->n && at(l, i + 2 * k) == '.') return 2 * k + 1;
+    if (k >= 3) return 2 * k - 1; /* one repetition given back: its "." ends the match */
+    return 0;
+}
+
+static int word_end(const Line *l, Py_ssize_t i) {
+    if (i >= l->n) return 1;
+    Py_UCS4 c = at(l, i);
+    if (is_space(c) || is_non_word(c) || multi_char(l, i)) return 1;
+    if (c == ',') {
+        Py_UCS4 d = at(l, i + 1);
+        return i + 1 >= l->n || is_space(d) || is_non_word(d) || multi_char(l, i + 1) > 0;
+    }
+    return 0;
+}
+
+/* The end of the token that starts at i (a non-space character). */
+static Py_ssize_t token_end(const Line *l, Py_ssize_t i) {
+    Py_ssize_t run = multi_char(l, i);
+    if (run) return i + run;
+    if (is_not_word_start(at(l, i))) return i + 1;
+    Py_ssize_t j = i + 1;
+    while (!word_end(l, j)) j++;
+    return j;
+}
+
+static int is_decimal(Py_UCS4 c) { return c < 128 ? (c >= '0' && c <= '9') : Py_UNICODE_ISDECIMAL(c); }
+static int is_word(Py_UCS4 c) { return c == '_' || is_alnum(c); }
+
+/* segment._NUMBER: -?[.,]?\d[\d,.-]*\.?\Z */
+static int is_number(const Line *l, Py_ssize_t s, Py_ssize_t e) {
+    Py_ssize_t i = s;
+    if (i < e && at(l, i) == '-') i++;
+    if (i < e && (at(l, i) == '.' || at(l, i) == ',')) i++;
+    if (i >= e || !is_decimal(at(l, i))) return 0;
+    for (i++; i < e; i++) {
+        Py_UCS4 c = at(l, i);
+        if (!(is_decimal(c) || c == ',' || c == '.' || c == '-')) return 0;
+    }
+    return 1;
+}
+
+/* Whether base (the token without its final ".") lower-cased is one of the abbreviations, or its part after the last
+ * hyphen is.  str.lower() of a character can be ASCII only where its simple lower case is, except "İ" (U+0130),
+ * whose lower case is two characters; the abbreviations are ASCII. */
+static int is_abbreviation(PyObject *abbreviations, const Line *l, Py_ssize_t s, Py_ssize_t e, int *error) {
+    char buffer[64];
+    for (int pass = 0; pass < 2; pass++) {
+        Py_ssize_t from = s;
+        if (pass == 1) {
+            Py_ssize_t hyphen = -1;
+            for (Py_ssize_t i = s; i < e; i++)
+                if (at(l, i) == '-') hyphen = i;
+            if (hyphen < 0) return 0;
+            from = hyphen + 1;
+        }
+        if (e - from >= (Py_ssize_t)sizeof buffer) continue; /* longer than any abbreviation */
+        int ascii = 1;
+        for (Py_ssize_t i = from; i < e && ascii; i++) {
+            Py_UCS4 c = at(l, i), low = c == 0x130 ? 0x130 : Py_UNICODE_TOLOWER(c);
+            if (low >= 128) ascii = 0;
+            else buffer[i - from] = (char)low;
+        }
+        if (!ascii) continue;
+        PyObject *key = PyUnicode_FromStringAndSize(buffer, e - from);
+        if (!key) {
+            *error = 1;
+            return 0;
+        }
+        int found = PySet_Contains(abbreviations, key);
+        Py_DECREF(key);
+        if (found < 0) {
+            *error = 1;
+            return 0;
+        }
+        if (found) return 1;
+    }
+    return 0;
+}
+
+/* segment._ends_sentence for the token [s, e) followed by the token [fs, fe) (fs < 0: none). -1 on error. */
+static int ends_sentence(PyObject *abbreviations, const Line *l, Py_ssize_t s, Py_ssize_t e, Py_ssize_t fs, Py_ssize_t fe) {
+    Py_UCS4 last = at(l, e - 1);
+    if (e - s == 1 && (last == '.' || last == '?' || last == '!')) return 1;
+    if (last != '.' || (e - s >= 2 && at(l, e - 2) == '.')) return 0;
+    int error = 0;
+    if (is_abbreviation(abbreviations, l, s, e - 1, &error)) return 0;
+    if (error) return -1;
+    if (fs < 0) return 1;
+    Py_UCS4 first = at(l, s);
+    int initial = e - s == 2 && is_word(first) && !is_decimal(first);
+    if (initial || is_number(l, s, e)) {
+        Py_UCS4 f = at(l, fs);
+        if ((fe - fs == 1 && (f == ';' || f == ':' || f == ',' || f == '.' || f == '!' || f == '?')) || Py_UNICODE_ISLOWER(f)) return 0;
+        if (initial && Py_UNICODE_ISUPPER(f)) return 0;
+    }
+    return 1;
+}
+
+static int add_span(PyObject *spans, Py_ssize_t s, Py_ssize_t e) {
+    PyObject *span = Py_BuildValue("(nn)", s, e);
+    if (!span) return -1;
+    int result = PyList_Append(spans, span);
+    Py_DECREF(span);
+    return result;
+}
+
+/* segment._add: the stripped span [start, end) of the line at offset, cut before max_chars at spaces. */
+static int add_sentence(PyObject *spans, const Line *l, Py_ssize_t start, Py_ssize_t end, Py_ssize_t offset, Py_ssize_t max_chars) {
+    if (end > l->n) end = l->n;
+    Py_ssize_t s = start, e = end;
+    while (s < e && is_space(at(l, s))) s++;
+    while (e > s && is_space(at(l, e - 1))) e--;
+    if (e <= s) return 0; /* empty or all space */
+    while (e - s > max_chars) {
+        Py_ssize_t cut = s + max_chars, space = cut;
+        while (space > s && !is_space(at(l, space))) space--;
+        if (space > s) cut = space;
+        Py_ssize_t piece_end = cut;
+        while (piece_end > s && is_space(at(l, piece_end - 1))) piece_end--;
+        if (add_span(spans, offset + s, offset + piece_end) < 0) return -1;
+        s = cut;
+        while (s < e && is_space(at(l, s))) s++;
+    }
+    if (e > s && add_span(spans, offset + s, offset + e) < 0) return -1;
+    return 0;
+}
+
+/* sentence_spans(text, abbreviations, max_chars) -> [(start, end)]: segment.sentence_spans of text (quotes already folded). */
+static PyObject *native_sentence_spans(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *text, *abbreviations;
+    Py_ssize_t max_chars;
+    if (!PyArg_ParseTuple(args, "UO!n", &text, &PyFrozenSet_Type, &abbreviations, &max_chars)) return NULL;
+    if (max_chars < 1) {
+        PyErr_SetString(PyExc_ValueError, "max_chars must be positive");
+        return NULL;
+    }
+    init_ascii_classes();
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *spans = PyList_New(0);
+    if (!spans) return NULL;
+    for (Py_ssize_t line_start = 0; line_start <= n;) {
+        Py_ssize_t line_end = line_start;
+        while (line_end < n && PyUnicode_READ(kind, data, line_end) != '\n') line_end++;
+        Line l = {kind, (const char *)data + line_start * kind, line_end - line_start};
+        int blank = 1;
+        for (Py_ssize_t i = 0; i < l.n && blank; i++) blank = is_space(at(&l, i));
+        if (!blank) {
+            Py_ssize_t start = 0, i = 0, tok_s = -1, tok_e = -1;
+            /* Each token is decided when the next one is known (Punkt looks one token ahead). */
+            for (;;) {
+                while (i < l.n && is_space(at(&l, i))) i++;
+                Py_ssize_t next_s = i < l.n ? i : -1, next_e = next_s >= 0 ? token_end(&l, i) : -1;
+                if (tok_s >= 0) {
+                    Py_UCS4 last = at(&l, tok_e - 1);
+                    if (last == '.' || last == '?' || last == '!') {
+                        int ends = ends_sentence(abbreviations, &l, tok_s, tok_e, next_s, next_e);
+                        if (ends < 0) goto fail;
+                        if (ends) {
+                            Py_ssize_t end = tok_e;
+                            while (end < l.n && is_closer(at(&l, end))) end++;
+                            if (add_sentence(spans, &l, start, end, line_start, max_chars) < 0) goto fail;
+                            start = end;
+                        }
+                    }
+                }
+                if (next_s < 0) break;
+                tok_s = next_s;
+                tok_e = next_e;
+                i = next_e;
+            }
+            if (add_sentence(spans, &l, start, l.n, line_start, max_chars) < 0) goto fail;
+        }
+        line_start = line_end + 1;
+    }
+    return spans;
+fail:
+    Py_DECREF(spans);
+    return NULL;
+}
+
 static PyMethodDef module_methods[] = {
     {"tokens", native_tokens, METH_O, "tokens(text) -> the word tokens the native core reads."},
     {"words", native_words, METH_VARARGS, "words(text, limit=-1) -> the first limit words of ingest's word regex."},
+    {"sentence_spans", native_sentence_spans, METH_VARARGS,
+     "sentence_spans(text, abbreviations, max_chars) -> [(start, end)]: pipeline.segment's sentences."},
     {NULL, NULL, 0, NULL},
 };
 

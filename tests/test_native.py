@@ -60,6 +60,43 @@ def test_native_words_are_the_ingest_regex_words(text, limit):
     assert native.words(text, limit) == (expected if limit < 0 else expected[:limit])
 
 
+SPLIT_TEXT = st.lists(st.sampled_from(["a", "b", "A", "É", "é", "1", "2", ".", ".", ",", "-", "?", "!", '"', "'", "»", "«", "“", "”", "’",
+                                        "(", ")", ":", ";", " ", " ", "\u00a0", "\t", "\u3000", "\n", "\r", "Mr", "U.S", "J", "...", "--",
+                                        "2.5", "Inc", "ex-Gen", "İ", "\u212a", ". . .", ". .", "x,", ",.", "},", "_", "²", "ǅ", "-.5"]),
+                     max_size=60).map("".join)
+
+
+def _reference_spans(text, max_chars=None):
+    from pipeline import segment
+
+    with pure():
+        if max_chars is None:
+            return segment.sentence_spans(text)
+        saved, segment.MAX_SENTENCE_CHARS = segment.MAX_SENTENCE_CHARS, max_chars
+        try:
+            return segment.sentence_spans(text)
+        finally:
+            segment.MAX_SENTENCE_CHARS = saved
+
+
+@settings(max_examples=500, deadline=None)
+@given(SPLIT_TEXT | TOKEN_TEXT, st.sampled_from([None, 3, 7]))
+def test_native_sentence_spans_are_the_reference_spans(text, max_chars):
+    from pipeline.names import fold_quotes
+    from pipeline.segment import ABBREVIATIONS, MAX_SENTENCE_CHARS
+
+    got = native.sentence_spans(fold_quotes(text), ABBREVIATIONS, max_chars or MAX_SENTENCE_CHARS)
+    assert got == _reference_spans(text, max_chars)
+
+
+def test_native_sentence_spans_on_every_corpus_article(corpus_articles):
+    from pipeline.segment import sentence_spans
+
+    for article in corpus_articles:
+        for text in (article.body, article.title or ""):
+            assert sentence_spans(text) == _reference_spans(text), article.id
+
+
 CUE_TEXT = st.lists(st.sampled_from(["thank", "not a", "far from", "far-f", "so-called", "co-op", "no ", "anti-", "_x", "é", "ée", "x",
                                       "objectiv", " ", "-", "'", "9", "İ", "ǅ", "count", "in ac", "in"]), max_size=30).map("".join)
 
