@@ -75,6 +75,27 @@ def test_bootstrap_interval_is_numpys_percentile_bit_for_bit():
             assert _percentile(values, q) == float(np.percentile(values, q)), (n, q)
 
 
+def test_aggregate_is_the_plain_numpy_computation_bit_for_bit():
+    """The interval from partitioned means and the shares from counts equal the full sort and the per-label means."""
+    from pipeline.score import BOOTSTRAP_SAMPLES, _bootstrap_indices
+
+    labels = ("cooperative", "critical", "neutral")
+    rng = np.random.default_rng(1)
+    for n in (1, 2, 3, 7, 8, 9, 16, 40, 129):
+        p = rng.dirichlet([0.7, 0.7, 0.7], size=n)
+        osce = rng.random(n) < 0.8
+        osce[0] = True
+        got = aggregate(p, osce, labels)
+        q = p[osce]
+        per_sentence = q[:, 0] - q[:, 1]
+        means = np.sort(per_sentence[_bootstrap_indices(len(q))].mean(axis=1))
+        assert len(means) == BOOTSTRAP_SAMPLES
+        assert got["stance_low"] == round(float(np.percentile(means, 2.5)), 6), n
+        assert got["stance_high"] == round(float(np.percentile(means, 97.5)), 6), n
+        for k, name in enumerate(labels):
+            assert got["share_" + name] == round(float((q.argmax(axis=1) == k).mean()), 6), n
+
+
 def test_a_sentence_without_cues_leans_the_way_its_article_does():
 
     scorer = StanceScorer.load()
