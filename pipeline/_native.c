@@ -1,14 +1,16 @@
-/* The native half of the inference core: a sentence's word features, their ids and the linear layer, in one
- * pass over each sentence and one call per article.
+/* The native half of the per-article work: what Python's re would otherwise read many times over.
  *
- * It computes exactly what pipeline/features.py and pipeline/core.py compute in Python (which stay as the
- * readable reference and the fallback; tests/test_native.py holds the two equal):
- *   - tokens: the matches of [^\W_]+(?:['’][^\W_]+)? (Python's re: [^\W_] is Py_UNICODE_ISALNUM);
- *   - features: w:<token>, neg:<token> for the 3 tokens after a negation word, w:<previous> <token>;
- *   - their ids in the model's vocabulary (features outside it are dropped), plus ids the caller found for the
- *     features that are not words (target, cues, context);
- *   - TF-IDF with sublinear tf and L2 norm, the linear layer, and the softmax;
- *   - and, for the cue search, where the lexicon's literal prefixes begin words (PrefixScanner, below).
+ * It computes exactly what the Python modules compute (which stay as the readable reference and the fallback;
+ * OSCE_STANCE_PURE=1 forces them, and tests/test_native.py holds the two equal on every corpus article and under
+ * hypothesis):
+ *   - for the model (pipeline/features.py, pipeline/core.py), in one pass over each sentence and one call per article:
+ *     tokens, the matches of [^\W_]+(?:['’][^\W_]+)? (Python's re: [^\W_] is Py_UNICODE_ISALNUM); features
+ *     w:<token>, neg:<token> for the 3 tokens after a negation word, w:<previous> <token>; their ids in the model's
+ *     vocabulary (features outside it are dropped), plus ids the caller found for the features that are not words
+ *     (target, cues, context); TF-IDF with sublinear tf and L2 norm, the linear layer, and the softmax;
+ *   - where a set of literal prefixes begins words (PrefixScanner): the cue lexicon's, and the names, contextual
+ *     mentions and countries of pipeline/native.py's WordStartPattern;
+ *   - ingest's words (pipeline/ingest.py's _WORD), and the sentence splitter (pipeline/segment.py).
  *
  * Built by setuptools from source on install (pyproject.toml); nothing here is generated.
  */

@@ -176,30 +176,32 @@ def families(lex: Lexicons = DEFAULT_LEXICONS) -> list[tuple[str, re.Pattern]]:
     return [(f.name, getattr(lex, f.name)) for f in fields(lex)]
 
 
-def _prefixes(seq, n: int) -> set[str]:
+def _prefixes(seq, n: int, fold: bool = False) -> set[str]:
     """Literal prefixes (up to ``n`` characters) one of which every match of ``seq`` starts with ("" where none is known).
 
     Recursive on what follows each element, so a group's alternatives, an optional part (``x?``) and a small
     character class (``[sz]``) each continue with the rest of the sequence; anything else ends the prefix there.
+    ``fold``: the prefixes will be compared case-blind, so a group that only switches case sensitivity
+    (``(?i:...)``, ``(?-i:...)``) is read too.
     """
     if not seq or n <= 0:
         return {""}
     (op, arg), rest = seq[0], seq[1:]
     if op == _sre_parse.AT:  # \b and friends consume nothing
-        return _prefixes(rest, n)
+        return _prefixes(rest, n, fold)
     if op == _sre_parse.LITERAL:
-        return {chr(arg) + x for x in _prefixes(rest, n - 1)}
+        return {chr(arg) + x for x in _prefixes(rest, n - 1, fold)}
     if op == _sre_parse.IN and len(arg) <= 8 and all(o == _sre_parse.LITERAL for o, _ in arg):
-        tails = _prefixes(rest, n - 1)
+        tails = _prefixes(rest, n - 1, fold)
         return {chr(c) + x for _, c in arg for x in tails}
-    if op == _sre_parse.SUBPATTERN and not arg[1] and not arg[2]:  # a group without inline flags
-        return _prefixes(list(arg[-1]) + rest, n)
+    if op == _sre_parse.SUBPATTERN and (not (arg[1] or arg[2]) or fold and not (arg[1] | arg[2]) & ~re.IGNORECASE):
+        return _prefixes(list(arg[-1]) + rest, n, fold)
     if op == _sre_parse.BRANCH:
-        return {x for branch in arg[1] for x in _prefixes(list(branch) + rest, n)}
+        return {x for branch in arg[1] for x in _prefixes(list(branch) + rest, n, fold)}
     if op in (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT):
         low, high, body = arg
-        once = _prefixes(list(body) + rest, n) if high == 1 else _prefixes(list(body), n)  # repeated: the body's own prefix
-        return once | _prefixes(rest, n) if low == 0 else once
+        once = _prefixes(list(body) + rest, n, fold) if high == 1 else _prefixes(list(body), n, fold)  # repeated: the body's own prefix
+        return once | _prefixes(rest, n, fold) if low == 0 else once
     return {""}
 
 
@@ -213,7 +215,7 @@ def literal_prefixes(pattern: re.Pattern, n: int = 3, lower: bool = True) -> fro
     >>> sorted(literal_prefixes(re.compile(r"\\b(?:thank\\w*|grateful)", re.I)))
     ['gra', 'tha']
     """
-    found = _prefixes(list(_sre_parse.parse(pattern.pattern, pattern.flags)), n)
+    found = _prefixes(list(_sre_parse.parse(pattern.pattern, pattern.flags)), n, fold=lower)
     return None if "" in found else frozenset(f.lower() if lower else f for f in found)
 
 

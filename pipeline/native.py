@@ -4,7 +4,8 @@
 reference.  Callers read it when they run, so a test can switch a process to the reference with :func:`pure`.
 
 :class:`WordStartPattern` searches a regular expression whose every match begins at a word start with one of
-a few literal prefixes (the names of the OSCE, the contextual mentions, the participating states): the
+a few literal prefixes (the names of the OSCE, the contextual mentions, two of the person patterns, the participating
+states): the
 compiled prefix scan finds the word starts where a match can begin, in one pass, and only the alternatives
 that can begin with that prefix are tried there.  Its matches are the pattern's own ``finditer`` matches
 (``tests/test_native.py`` holds them equal on every corpus sentence and on arbitrary text).
@@ -74,13 +75,15 @@ class WordStartPattern:
     """``pattern``'s matches, found by a compiled scan for the literal prefixes its matches begin with.
 
     Every top-level alternative of ``pattern`` must begin with ``\\b`` and a literal word character (checked
-    here: the scan looks at word starts only).  A case-insensitive pattern is scanned in lower-cased text,
-    except text whose case folds are special, which takes the pattern's own search.
+    here: the scan looks at word starts only).  A pattern with case-insensitive parts is scanned in lower-cased
+    text, except text whose case folds are special, which takes the pattern's own search.
     """
 
     def __init__(self, pattern: re.Pattern):
         self.pattern = pattern
-        self.lower = bool(pattern.flags & re.IGNORECASE)
+        # Case-blind parts anywhere ("(?i:head|...)") make the scan case-blind: lower-cased text against lower-cased prefixes
+        # finds every place an exact match could begin too.
+        self.lower = bool(pattern.flags & re.IGNORECASE) or "(?i" in pattern.pattern
         alternatives = top_level_alternatives(pattern.pattern)
         flags = pattern.flags & ~re.UNICODE
         prefixes = []

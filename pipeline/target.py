@@ -124,6 +124,8 @@ _PERSON_PATTERNS = (
     # "the OSCE Chairperson-in-Office, Swedish Foreign Minister Ann Linde, ..."
     re.compile(rf"\b(?:{_OSCE_WORD}|Chair(?:person|man|woman)-in-Office)\b[^.;:,]{{0,60}}?,\s+(?:[A-Z][\w-]*\s+){{0,4}}?{_NAME}{_NAME_END}"),
 )
+# The second and third patterns begin a word with a role or a name of the OSCE: found by the compiled prefix scan.
+_PERSON_SCANS = {p: native.WordStartPattern(p) for p in _PERSON_PATTERNS[1:]}
 # Every alternative of _ROLE contains one of these, in any case; the search runs on lower-cased text
 # (case-insensitive scanning is five times slower), or case-insensitively where case folds are special.
 _ROLE_ANCHOR = re.compile(r"head|director|chair|secretary|ordinator|special|ambassador|spokes|commissioner")
@@ -235,7 +237,7 @@ def _osce_people(text: str, prefilter: bool = True) -> list[str]:
                     _COMMA_CAPITALS.search(text) is not None)
         patterns = [p for p, can_match in zip(_PERSON_PATTERNS, possible) if can_match]
     for pattern in patterns:
-        for m in pattern.finditer(text):
+        for m in (_PERSON_SCANS.get(pattern, pattern) if prefilter else pattern).finditer(text):
             words = m.group("name").split()
             while words and words[0] in _NOT_NAMES:  # "Minister Ann Linde": the role is not the name
                 words.pop(0)

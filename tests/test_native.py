@@ -121,7 +121,8 @@ def test_native_prefix_scan_on_every_corpus_sentence(corpus_articles):
 def _word_start_patterns():
     from pipeline import names, target
 
-    return {"explicit names": names._EXPLICIT_SCAN, "contextual mentions": target._CONTEXTUAL_SCAN, "countries": names._COUNTRY_SCAN}
+    return {"explicit names": names._EXPLICIT_SCAN, "contextual mentions": target._CONTEXTUAL_SCAN, "countries": names._COUNTRY_SCAN,
+            **{f"person pattern {i}": scan for i, scan in enumerate(target._PERSON_SCANS.values(), 2)}}
 
 
 def _spans(matches):
@@ -132,6 +133,7 @@ MENTION_TEXT = st.lists(st.sampled_from(["OSCE", "OSCE's", "OSCE’s", "ODIHR", 
                                          "mission", " to ", "Moldova", "observers", "monitors", "Organization for Security and Co-operation in Europe",
                                          "Minsk Group", "MINSK GROUP", "Russia", "the Netherlands", "RUSSIA", "in ", "Warsaw", "Vienna",
                                          "Chairperson-in-Office", "EOMs", "LEOM", "head of the", "report", "İ", "ſ", "K", "é", "_", "-", "/",
+                                         "Jane Roe", ", ", "Head", "HEAD", "Deputy", "spokeswoman", " said", "Ambassador", "Mr. ",
                                          "(", ")", " ", "\n", ".", "2"]), max_size=30).map("".join)
 
 
@@ -151,7 +153,7 @@ def test_word_start_patterns_on_every_corpus_sentence(corpus_articles):
                 got = _spans(scan.finditer(line))
                 assert got == _spans(scan.pattern.finditer(line)), (name, line)
                 found[name] += len(got)
-    assert min(found.values()) > 1000, found  # each pattern was exercised
+    assert min(found.values()) > 20 and sum(found.values()) > 10_000, found  # each pattern was exercised
 
 
 def test_a_pattern_whose_matches_need_not_begin_a_word_is_refused():
