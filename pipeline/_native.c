@@ -21,12 +21,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 16 bytes, so four share a cache line: the table is read at random, once per feature of every sentence. */
+/* The vocabulary's word features as an open-addressing table of UTF-8 keys.  The table is read at random, about 50 times
+ * a sentence, and between articles the rest of the work evicts it from the caches (measured: the same calls took twice as
+ * long after a pass over 32 MB), so a lookup should touch one cache line: 32-byte slots hold the first INLINE_KEY bytes
+ * of their key, which is all of most keys ("w:observers", "w:the mission"); only longer keys read the pool. */
+#define INLINE_KEY 18
 typedef struct {
-    uint32_t hash;   /* the key's hash, high half */
-    int32_t length;  /* code points; -1 for an empty slot */
-    uint32_t offset; /* into the key pool */
-    int32_t id;
+    uint32_t hash;   /* the key's 64-bit hash, high half (the low bits choose the slot) */
+    int32_t id;      /* the feature's column; -1 for an empty slot */
+    uint32_t offset; /* into the pool: the key's bytes after the first INLINE_KEY */
+    uint16_t length; /* the key's length in bytes */
+    uint8_t head[INLINE_KEY];
 } Slot;
 
 typedef struct {
@@ -37,28 +42,72 @@ typedef struct {
     double *rows, *intercept;
     Slot *slots;
     size_t mask;
-    Py_UCS4 *pool;
+    uint8_t *pool;
     Py_ssize_t pool_length;
-    Py_UCS4 *negators; /* each negation word, 0-terminated, one after another */
-    Py_ssize_t negators_length;
+    uint8_t *negators; /* the negation words in UTF-8, one after another */
+    Py_ssize_t *negator_ends; /* where each ends in negators (n_negators of them) */
+    Py_ssize_t n_negators;
 } WordIndex;
 
-static uint64_t hash_key(const Py_UCS4 *key, Py_ssize_t n) {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a over code points */
+/* One code point as UTF-8 (a lone surrogate as its three bytes, as "surrogatepass" writes it): the same bytes for the
+ * vocabulary and for the text, so keys compare as the str they encode. */
+static inline Py_ssize_t utf8_put(Py_UCS4 c, uint8_t *out) {
+    if (c < 0x80) {
+        out[0] = (uint8_t)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (uint8_t)(0xC0 | (c >> 6));
+        out[1] = (uint8_t)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (uint8_t)(0xE0 | (c >> 12));
+        out[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
+        out[2] = (uint8_t)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (uint8_t)(0xF0 | (c >> 18));
+    out[1] = (uint8_t)(0x80 | ((c >> 12) & 0x3F));
+    out[2] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
+    out[3] = (uint8_t)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+/* text[start:end] as UTF-8 into out (room for 4 bytes a code point); returns the number of bytes. */
+static Py_ssize_t utf8_slice(int kind, const void *data, Py_ssize_t start, Py_ssize_t end, uint8_t *out) {
+    Py_ssize_t n = 0;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *chars = (const Py_UCS1 *)data;
+        for (Py_ssize_t i = start; i < end; i++) {
+            if (chars[i] < 0x80) out[n++] = chars[i];
+            else n += utf8_put(chars[i], out + n);
+        }
+        return n;
+    }
+    for (Py_ssize_t i = start; i < end; i++) n += utf8_put(PyUnicode_READ(kind, data, i), out + n);
+    return n;
+}
+
+static uint64_t hash_key(const uint8_t *key, Py_ssize_t n) {
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
     for (Py_ssize_t i = 0; i < n; i++) {
-        h ^= (uint64_t)key[i];
+        h ^= key[i];
         h *= 1099511628211ULL;
     }
     return h;
 }
 
-static int32_t lookup(const WordIndex *self, const Py_UCS4 *key, Py_ssize_t n) {
+static int32_t lookup(const WordIndex *self, const uint8_t *key, Py_ssize_t n) {
+    if (n > UINT16_MAX) return -1; /* longer than any key of the table (checked when it was built) */
     uint64_t h = hash_key(key, n);
     uint32_t high = (uint32_t)(h >> 32);
+    size_t head = n < INLINE_KEY ? (size_t)n : INLINE_KEY;
     for (size_t i = (size_t)h & self->mask;; i = (i + 1) & self->mask) {
         const Slot *s = &self->slots[i];
-        if (s->length < 0) return -1;
-        if (s->hash == high && s->length == n && memcmp(self->pool + s->offset, key, (size_t)n * sizeof(Py_UCS4)) == 0)
+        if (s->id < 0) return -1;
+        if (s->hash == high && s->length == n && memcmp(s->head, key, head) == 0
+            && (n <= INLINE_KEY || memcmp(self->pool + s->offset, key + INLINE_KEY, (size_t)(n - INLINE_KEY)) == 0))
             return s->id;
     }
 }
@@ -69,6 +118,7 @@ static void WordIndex_dealloc(WordIndex *self) {
     PyMem_Free(self->slots);
     PyMem_Free(self->pool);
     PyMem_Free(self->negators);
+    PyMem_Free(self->negator_ends);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -134,7 +184,7 @@ static int WordIndex_init(WordIndex *self, PyObject *args, PyObject *kwds) {
     PyMem_Free(coef_values);
 
     /* The table holds the word features only (w:, neg:); the caller looks up the few others. */
-    Py_ssize_t n_keys = 0, pool_length = 0;
+    Py_ssize_t n_keys = 0, pool_length = 0, longest = 0;
     for (Py_ssize_t j = 0; j < n_features; j++) {
         PyObject *f = PyList_GET_ITEM(vocab, j);
         if (!PyUnicode_Check(f)) {
@@ -142,67 +192,81 @@ static int WordIndex_init(WordIndex *self, PyObject *args, PyObject *kwds) {
             return -1;
         }
         if (starts_with(f, "w:") || starts_with(f, "neg:")) {
+            Py_ssize_t n = PyUnicode_GET_LENGTH(f);
             n_keys++;
-            pool_length += PyUnicode_GET_LENGTH(f);
+            pool_length += 4 * n;
+            if (n > longest) longest = n;
         }
     }
     size_t size = 16;
     while (size < (size_t)n_keys * 2) size <<= 1;
     self->mask = size - 1;
     self->slots = PyMem_Malloc(size * sizeof(Slot));
-    self->pool = PyMem_Malloc(((size_t)pool_length + 1) * sizeof(Py_UCS4));
-    if (!self->slots || !self->pool || pool_length > (Py_ssize_t)UINT32_MAX) {
+    self->pool = PyMem_Malloc((size_t)pool_length + 1);
+    uint8_t *key = PyMem_Malloc(4 * (size_t)longest + 1);
+    if (!self->slots || !self->pool || !key || pool_length > (Py_ssize_t)UINT32_MAX) {
+        PyMem_Free(key);
         PyErr_NoMemory();
         return -1;
     }
-    for (size_t i = 0; i < size; i++) self->slots[i].length = -1;
+    for (size_t i = 0; i < size; i++) self->slots[i].id = -1;
     Py_ssize_t offset = 0;
     for (Py_ssize_t j = 0; j < n_features; j++) {
         PyObject *f = PyList_GET_ITEM(vocab, j);
         if (!(starts_with(f, "w:") || starts_with(f, "neg:"))) continue;
-        Py_ssize_t n = PyUnicode_GET_LENGTH(f);
-        if (!PyUnicode_AsUCS4(f, self->pool + offset, n, 0)) return -1;
-        uint64_t h = hash_key(self->pool + offset, n);
+        Py_ssize_t n = utf8_slice(PyUnicode_KIND(f), PyUnicode_DATA(f), 0, PyUnicode_GET_LENGTH(f), key);
+        if (n > UINT16_MAX) {
+            PyMem_Free(key);
+            PyErr_SetString(PyExc_ValueError, "vocabulary: a word feature longer than 65,535 bytes");
+            return -1;
+        }
+        uint64_t h = hash_key(key, n);
         size_t i = (size_t)h & self->mask;
-        while (self->slots[i].length >= 0) i = (i + 1) & self->mask;
-        self->slots[i] = (Slot){(uint32_t)(h >> 32), (int32_t)n, (uint32_t)offset, (int32_t)j};
-        offset += n;
+        while (self->slots[i].id >= 0) i = (i + 1) & self->mask;
+        Slot *slot = &self->slots[i];
+        slot->hash = (uint32_t)(h >> 32);
+        slot->id = (int32_t)j;
+        slot->length = (uint16_t)n;
+        slot->offset = (uint32_t)offset;
+        memset(slot->head, 0, INLINE_KEY);
+        memcpy(slot->head, key, n < INLINE_KEY ? (size_t)n : INLINE_KEY);
+        if (n > INLINE_KEY) {
+            memcpy(self->pool + offset, key + INLINE_KEY, (size_t)(n - INLINE_KEY));
+            offset += n - INLINE_KEY;
+        }
     }
+    PyMem_Free(key);
     self->pool_length = offset;
 
     Py_ssize_t total = 0;
     for (Py_ssize_t k = 0; k < PyList_GET_SIZE(negators); k++) {
         PyObject *w = PyList_GET_ITEM(negators, k);
-        if (!PyUnicode_Check(w)) {
-            PyErr_SetString(PyExc_TypeError, "negators: every word must be a str");
+        if (!PyUnicode_Check(w) || PyUnicode_GET_LENGTH(w) == 0) {
+            PyErr_SetString(PyExc_TypeError, "negators: every word must be a non-empty str");
             return -1;
         }
-        total += PyUnicode_GET_LENGTH(w) + 1;
+        total += 4 * PyUnicode_GET_LENGTH(w) + 1;
     }
-    self->negators = PyMem_Malloc(((size_t)total + 1) * sizeof(Py_UCS4));
-    if (!self->negators) {
+    Py_ssize_t n_negators = PyList_GET_SIZE(negators);
+    self->negators = PyMem_Malloc((size_t)total + 1);
+    self->negator_ends = PyMem_Malloc((size_t)(n_negators + 1) * sizeof(Py_ssize_t));
+    if (!self->negators || !self->negator_ends) {
         PyErr_NoMemory();
         return -1;
     }
     offset = 0;
-    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(negators); k++) {
+    for (Py_ssize_t k = 0; k < n_negators; k++) {
         PyObject *w = PyList_GET_ITEM(negators, k);
-        Py_ssize_t n = PyUnicode_GET_LENGTH(w);
-        if (!PyUnicode_AsUCS4(w, self->negators + offset, n, 0)) return -1;
-        self->negators[offset + n] = 0;
-        offset += n + 1;
+        offset += utf8_slice(PyUnicode_KIND(w), PyUnicode_DATA(w), 0, PyUnicode_GET_LENGTH(w), self->negators + offset);
+        self->negator_ends[k] = offset;
     }
-    self->negators_length = offset;
+    self->n_negators = n_negators;
     return 0;
 }
 
-static int is_negator(const WordIndex *self, const Py_UCS4 *word, Py_ssize_t n) {
-    for (Py_ssize_t off = 0; off < self->negators_length;) {
-        Py_ssize_t m = 0;
-        while (self->negators[off + m]) m++;
-        if (m == n && memcmp(self->negators + off, word, (size_t)n * sizeof(Py_UCS4)) == 0) return 1;
-        off += m + 1;
-    }
+static int is_negator(const WordIndex *self, const uint8_t *word, Py_ssize_t n) {
+    for (Py_ssize_t k = 0, start = 0; k < self->n_negators; start = self->negator_ends[k++])
+        if (self->negator_ends[k] - start == n && memcmp(self->negators + start, word, (size_t)n) == 0) return 1;
     return 0;
 }
 
@@ -239,6 +303,8 @@ static Py_ssize_t tokenize(int kind, const void *data, Py_ssize_t n, Py_ssize_t 
 typedef struct {
     int32_t *ids;
     Py_ssize_t n, capacity;
+    int32_t *table; /* scratch for counting repeats: keys, then counts (table_size each); keys -1 when free */
+    size_t table_size;
 } Ids;
 
 static int push(Ids *ids, int32_t id) {
@@ -253,75 +319,101 @@ static int push(Ids *ids, int32_t id) {
     return 0;
 }
 
-static int compare_ids(const void *a, const void *b) {
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Append the ids of text's word features to ids; key is scratch room for the longest feature. */
-static int word_ids(const WordIndex *self, PyObject *text, Ids *ids, Py_UCS4 **key, Py_ssize_t *key_capacity,
+/* Append the ids of text's word features to ids.  Scratch room, grown as needed: key (a feature's UTF-8 bytes),
+ * spans (token boundaries in code points, then in bytes of utf8) and utf8 (the tokens, each encoded once). */
+static int word_ids(const WordIndex *self, PyObject *text, Ids *ids, uint8_t **key, Py_ssize_t *key_capacity,
                     Py_ssize_t **spans, Py_ssize_t *spans_capacity) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    if (2 * (n + 1) > *spans_capacity) {
-        Py_ssize_t *grown = PyMem_Realloc(*spans, (size_t)(2 * (n + 1)) * sizeof(Py_ssize_t));
+    if (4 * (n + 1) > *spans_capacity) {
+        Py_ssize_t *grown = PyMem_Realloc(*spans, (size_t)(4 * (n + 1)) * sizeof(Py_ssize_t));
         if (!grown) return -1;
         *spans = grown;
-        *spans_capacity = 2 * (n + 1);
+        *spans_capacity = 4 * (n + 1);
     }
-    if (2 * n + 8 > *key_capacity) {
-        Py_UCS4 *grown = PyMem_Realloc(*key, (size_t)(2 * n + 8) * sizeof(Py_UCS4));
+    if (12 * n + 16 > *key_capacity) { /* the tokens' bytes (4n), then a bigram key (4 + 8n) */
+        uint8_t *grown = PyMem_Realloc(*key, (size_t)(12 * n + 16));
         if (!grown) return -1;
         *key = grown;
-        *key_capacity = 2 * n + 8;
+        *key_capacity = 12 * n + 16;
     }
     Py_ssize_t n_tokens = tokenize(kind, data, n, *spans);
-    Py_UCS4 *k = *key;
+    Py_ssize_t *bytes = *spans + 2 * (n + 1); /* [start, end) of each token in utf8 */
+    uint8_t *utf8 = *key, *k = *key + 4 * n + 4;
+    Py_ssize_t used = 0;
+    for (Py_ssize_t t = 0; t < n_tokens; t++) {
+        bytes[2 * t] = used;
+        used += utf8_slice(kind, data, (*spans)[2 * t], (*spans)[2 * t + 1], utf8 + used);
+        bytes[2 * t + 1] = used;
+    }
     int countdown = 0;
     for (Py_ssize_t t = 0; t < n_tokens; t++) {
-        Py_ssize_t start = (*spans)[2 * t], end = (*spans)[2 * t + 1], len = end - start;
+        const uint8_t *word = utf8 + bytes[2 * t];
+        Py_ssize_t len = bytes[2 * t + 1] - bytes[2 * t];
         int32_t id;
-        /* w:<token> */
-        k[0] = 'w';
-        k[1] = ':';
-        for (Py_ssize_t i = 0; i < len; i++) k[2 + i] = PyUnicode_READ(kind, data, start + i);
+        memcpy(k, "w:", 2); /* w:<token> */
+        memcpy(k + 2, word, (size_t)len);
         if ((id = lookup(self, k, 2 + len)) >= 0 && push(ids, id) < 0) return -1;
-        if (countdown) {
-            Py_UCS4 neg[4] = {'n', 'e', 'g', ':'};
-            memmove(k + 4, k + 2, (size_t)len * sizeof(Py_UCS4));
-            memcpy(k, neg, sizeof neg);
+        if (countdown) { /* neg:<token> */
+            memcpy(k, "neg:", 4);
+            memcpy(k + 4, word, (size_t)len);
             if ((id = lookup(self, k, 4 + len)) >= 0 && push(ids, id) < 0) return -1;
             countdown--;
         }
-        Py_UCS4 *word = k + (k[0] == 'n' ? 4 : 2);
         if (is_negator(self, word, len)) countdown = 3;
-        if (t) {
-            /* w:<previous> <token> */
-            Py_ssize_t ps = (*spans)[2 * (t - 1)], pl = (*spans)[2 * (t - 1) + 1] - ps;
-            k[0] = 'w';
-            k[1] = ':';
-            for (Py_ssize_t i = 0; i < pl; i++) k[2 + i] = PyUnicode_READ(kind, data, ps + i);
+        if (t) { /* w:<previous> <token> */
+            const uint8_t *previous = utf8 + bytes[2 * (t - 1)];
+            Py_ssize_t pl = bytes[2 * (t - 1) + 1] - bytes[2 * (t - 1)];
+            memcpy(k, "w:", 2);
+            memcpy(k + 2, previous, (size_t)pl);
             k[2 + pl] = ' ';
-            for (Py_ssize_t i = 0; i < len; i++) k[3 + pl + i] = PyUnicode_READ(kind, data, start + i);
+            memcpy(k + 3 + pl, word, (size_t)len);
             if ((id = lookup(self, k, 3 + pl + len)) >= 0 && push(ids, id) < 0) return -1;
         }
     }
     return 0;
 }
 
-/* The linear layer and the softmax for one document's ids (sorted here). */
-static void probabilities(const WordIndex *self, Ids *ids, double *out) {
+/* How many times each of a document's ids occurs: a small open-addressing table, sized for the document (a sort cost more
+ * than the arithmetic).  Returns the table's slot for id. */
+static inline size_t count_slot(const Ids *ids, int32_t id) {
+    size_t mask = ids->table_size - 1;
+    for (size_t i = ((uint32_t)id * 2654435761u) & mask;; i = (i + 1) & mask)
+        if (ids->table[i] == id || ids->table[i] < 0) return i;
+}
+
+/* The linear layer and the softmax for one document's ids; -1 if out of memory. */
+static int probabilities(const WordIndex *self, Ids *ids, double *out) {
     Py_ssize_t L = self->n_labels, width = L + 1;
     for (Py_ssize_t k = 0; k < L; k++) out[k] = 0.0;
     double squares = 0.0;
     if (ids->n) {
-        qsort(ids->ids, (size_t)ids->n, sizeof(int32_t), compare_ids);
-        for (Py_ssize_t i = 0; i < ids->n;) {
-            int32_t j = ids->ids[i];
-            Py_ssize_t c = 0;
-            while (i < ids->n && ids->ids[i] == j) i++, c++;
-            const double *row = self->rows + j * width;
+        size_t size = 64;
+        while (size < 2 * (size_t)ids->n) size <<= 1;
+        if (size > ids->table_size) {
+            int32_t *grown = PyMem_Realloc(ids->table, 2 * size * sizeof(int32_t));
+            if (!grown) return -1;
+            ids->table = grown;
+            ids->table_size = size;
+        }
+        int32_t *keys = ids->table, *counts = ids->table + ids->table_size;
+        memset(keys, 0xff, ids->table_size * sizeof(int32_t));
+        for (Py_ssize_t i = 0; i < ids->n; i++) {
+            size_t slot = count_slot(ids, ids->ids[i]);
+            if (keys[slot] < 0) {
+                keys[slot] = ids->ids[i];
+                counts[slot] = 0;
+            }
+            counts[slot]++;
+        }
+        /* Each distinct id once, in the order of first occurrence. */
+        for (Py_ssize_t i = 0; i < ids->n; i++) {
+            size_t slot = count_slot(ids, ids->ids[i]);
+            int32_t c = counts[slot];
+            if (!c) continue;
+            counts[slot] = 0;
+            const double *row = self->rows + (Py_ssize_t)ids->ids[i] * width;
             double tf = c == 1 ? 1.0 : 1.0 + log((double)c); /* sublinear tf; x = tf * idf */
             squares += tf * tf * row[L];
             for (Py_ssize_t k = 0; k < L; k++) out[k] += tf * row[k];
@@ -334,6 +426,7 @@ static void probabilities(const WordIndex *self, Ids *ids, double *out) {
     }
     for (Py_ssize_t k = 0; k < L; k++) total += (out[k] = exp(out[k] - top));
     for (Py_ssize_t k = 0; k < L; k++) out[k] /= total;
+    return 0;
 }
 
 /* probabilities(texts, extra_ids) -> bytearray: n x n_labels float64, row by row (writable, for numpy).
@@ -350,8 +443,8 @@ static PyObject *WordIndex_probabilities(WordIndex *self, PyObject *args) {
     PyObject *result = PyByteArray_FromStringAndSize(NULL, n * self->n_labels * (Py_ssize_t)sizeof(double));
     if (!result) return NULL;
     double *out = (double *)PyByteArray_AS_STRING(result);
-    Ids ids = {NULL, 0, 0};
-    Py_UCS4 *key = NULL;
+    Ids ids = {NULL, 0, 0, NULL, 0};
+    uint8_t *key = NULL;
     Py_ssize_t *spans = NULL, key_capacity = 0, spans_capacity = 0;
     for (Py_ssize_t d = 0; d < n; d++) {
         PyObject *text = PyList_GET_ITEM(texts, d), *more = PyList_GET_ITEM(extra, d);
@@ -370,9 +463,10 @@ static PyObject *WordIndex_probabilities(WordIndex *self, PyObject *args) {
             if (push(&ids, (int32_t)j) < 0) goto nomemory;
         }
         if (word_ids(self, text, &ids, &key, &key_capacity, &spans, &spans_capacity) < 0) goto nomemory;
-        probabilities(self, &ids, out + d * self->n_labels);
+        if (probabilities(self, &ids, out + d * self->n_labels) < 0) goto nomemory;
     }
     PyMem_Free(ids.ids);
+    PyMem_Free(ids.table);
     PyMem_Free(key);
     PyMem_Free(spans);
     return result;
@@ -380,6 +474,7 @@ nomemory:
     PyErr_NoMemory();
 fail:
     PyMem_Free(ids.ids);
+    PyMem_Free(ids.table);
     PyMem_Free(key);
     PyMem_Free(spans);
     Py_DECREF(result);
