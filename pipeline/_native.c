@@ -505,6 +505,11 @@ static PyTypeObject WordIndexType = {
  * Py_UNICODE_ISALNUM or '_'), the longest of the prefixes that the text continues with there, as
  * (start, prefix).  A trie over code points, each node's children in a sibling list.
  */
+/* Python's \s and str.isspace(). */
+static inline int is_any_space(Py_UCS4 c) {
+    return c < 128 ? (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f)) : Py_UNICODE_ISSPACE(c);
+}
+
 typedef struct {
     Py_UCS4 ch;
     int32_t first_child, next_sibling, terminal;
@@ -515,6 +520,7 @@ typedef struct {
     TrieNode *nodes;
     int32_t n_nodes, capacity;
     int32_t root_ascii[128]; /* the root's child for each ASCII character (-1: none): the root has the most children */
+    int spaces;              /* a " " in a prefix stands for a run of whitespace (\s+) */
     PyObject *prefixes;      /* tuple of str: what scan() returns for a terminal */
 } PrefixScanner;
 
@@ -548,9 +554,11 @@ static int32_t trie_add(PrefixScanner *self, int32_t parent, Py_UCS4 ch) {
 }
 
 static int PrefixScanner_init(PrefixScanner *self, PyObject *args, PyObject *kwds) {
-    (void)kwds;
     PyObject *prefixes;
-    if (!PyArg_ParseTuple(args, "O", &prefixes)) return -1;
+    int spaces = 0;
+    static char *kwlist[] = {"prefixes", "spaces", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|p", kwlist, &prefixes, &spaces)) return -1;
+    self->spaces = spaces;
     PyObject *tuple = PySequence_Tuple(prefixes);
     if (!tuple) return -1;
     Py_XSETREF(self->prefixes, tuple);
@@ -609,7 +617,12 @@ static PyObject *PrefixScanner_scan(PrefixScanner *self, PyObject *text) {
             for (Py_ssize_t j = i + 1; node >= 0; j++) {
                 if (self->nodes[node].terminal >= 0) best = self->nodes[node].terminal;
                 if (j >= n) break;
-                node = trie_child(self, node, PyUnicode_READ(kind, data, j));
+                Py_UCS4 next = PyUnicode_READ(kind, data, j);
+                if (self->spaces && is_any_space(next)) { /* the whole run of whitespace is one " " */
+                    while (j + 1 < n && is_any_space(PyUnicode_READ(kind, data, j + 1))) j++;
+                    next = ' ';
+                }
+                node = trie_child(self, node, next);
             }
             if (best >= 0) {
                 PyObject *hit = Py_BuildValue("(nO)", i, PyTuple_GET_ITEM(self->prefixes, best));
@@ -637,7 +650,8 @@ static PyTypeObject PrefixScannerType = {
     .tp_basicsize = sizeof(PrefixScanner),
     .tp_dealloc = (destructor)PrefixScanner_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "The cue lexicon's literal prefixes as a trie: PrefixScanner(prefixes).scan(text) -> [(start, prefix)].",
+    .tp_doc = "Literal prefixes as a trie: PrefixScanner(prefixes, spaces=False).scan(text) -> [(start, prefix)]; with spaces, "
+              "a \" \" in a prefix matches a run of whitespace.",
     .tp_methods = PrefixScanner_methods,
     .tp_init = (initproc)PrefixScanner_init,
     .tp_new = PyType_GenericNew,

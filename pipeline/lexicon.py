@@ -176,46 +176,56 @@ def families(lex: Lexicons = DEFAULT_LEXICONS) -> list[tuple[str, re.Pattern]]:
     return [(f.name, getattr(lex, f.name)) for f in fields(lex)]
 
 
-def _prefixes(seq, n: int, fold: bool = False) -> set[str]:
+def _prefixes(seq, n: int, fold: bool = False, spaces: bool = False) -> set[str]:
     """Literal prefixes (up to ``n`` characters) one of which every match of ``seq`` starts with ("" where none is known).
 
     Recursive on what follows each element, so a group's alternatives, an optional part (``x?``) and a small
     character class (``[sz]``) each continue with the rest of the sequence; anything else ends the prefix there.
     ``fold``: the prefixes will be compared case-blind, so a group that only switches case sensitivity
-    (``(?i:...)``, ``(?-i:...)``) is read too.
+    (``(?i:...)``, ``(?-i:...)``) is read too.  ``spaces``: the prefixes will be compared with every run of
+    whitespace read as one " ", so ``\\s``, ``\\s+`` and ``\\s*`` are read as " " (or nothing, for ``*``).
     """
     if not seq or n <= 0:
         return {""}
     (op, arg), rest = seq[0], seq[1:]
     if op == _sre_parse.AT:  # \b and friends consume nothing
-        return _prefixes(rest, n, fold)
+        return _prefixes(rest, n, fold, spaces)
     if op == _sre_parse.LITERAL:
-        return {chr(arg) + x for x in _prefixes(rest, n - 1, fold)}
+        return {chr(arg) + x for x in _prefixes(rest, n - 1, fold, spaces)}
+    if spaces and (_is_space_class(op, arg) or op == _sre_parse.MAX_REPEAT and arg[0] <= 1 and len(arg[2]) == 1 and _is_space_class(*arg[2][0])):
+        taken = {" " + x for x in _prefixes(rest, n - 1, fold, spaces)}
+        return taken | _prefixes(rest, n, fold, spaces) if op == _sre_parse.MAX_REPEAT and arg[0] == 0 else taken
     if op == _sre_parse.IN and len(arg) <= 8 and all(o == _sre_parse.LITERAL for o, _ in arg):
-        tails = _prefixes(rest, n - 1, fold)
+        tails = _prefixes(rest, n - 1, fold, spaces)
         return {chr(c) + x for _, c in arg for x in tails}
     if op == _sre_parse.SUBPATTERN and (not (arg[1] or arg[2]) or fold and not (arg[1] | arg[2]) & ~re.IGNORECASE):
-        return _prefixes(list(arg[-1]) + rest, n, fold)
+        return _prefixes(list(arg[-1]) + rest, n, fold, spaces)
     if op == _sre_parse.BRANCH:
-        return {x for branch in arg[1] for x in _prefixes(list(branch) + rest, n, fold)}
+        return {x for branch in arg[1] for x in _prefixes(list(branch) + rest, n, fold, spaces)}
     if op in (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT):
         low, high, body = arg
-        once = _prefixes(list(body) + rest, n, fold) if high == 1 else _prefixes(list(body), n, fold)  # repeated: the body's own prefix
-        return once | _prefixes(rest, n, fold) if low == 0 else once
+        once = _prefixes(list(body) + rest, n, fold, spaces) if high == 1 else _prefixes(list(body), n, fold, spaces)  # repeated: the body's own
+        return once | _prefixes(rest, n, fold, spaces) if low == 0 else once
     return {""}
 
 
-def literal_prefixes(pattern: re.Pattern, n: int = 3, lower: bool = True) -> frozenset[str] | None:
+def _is_space_class(op, arg) -> bool:
+    """Whether a parsed element is ``\\s`` (exactly: the whitespace category, nothing else)."""
+    return op == _sre_parse.IN and len(arg) == 1 and arg[0] == (_sre_parse.CATEGORY, _sre_parse.CATEGORY_SPACE)
+
+
+def literal_prefixes(pattern: re.Pattern, n: int = 3, lower: bool = True, spaces: bool = False) -> frozenset[str] | None:
     """Literal prefixes one of which every match of ``pattern`` starts with (lower-cased unless ``lower=False``).
 
     A cheap, exact pre-filter: if none of them occurs in the (lower-cased) text, the
-    pattern cannot match, and the regular-expression search can be skipped.
+    pattern cannot match, and the regular-expression search can be skipped.  With ``spaces``, a " " in a
+    prefix stands for a run of whitespace (``\\s+``), as ``pipeline._native.PrefixScanner(..., spaces=True)`` reads it.
     ``None`` means no such prefixes could be derived (always search).
 
     >>> sorted(literal_prefixes(re.compile(r"\\b(?:thank\\w*|grateful)", re.I)))
     ['gra', 'tha']
     """
-    found = _prefixes(list(_sre_parse.parse(pattern.pattern, pattern.flags)), n, fold=lower)
+    found = _prefixes(list(_sre_parse.parse(pattern.pattern, pattern.flags)), n, fold=lower, spaces=spaces)
     return None if "" in found else frozenset(f.lower() if lower else f for f in found)
 
 

@@ -29,7 +29,7 @@ except ImportError:
 
 __all__ = ["compiled", "pure", "WordStartPattern"]
 
-_PREFIX_LENGTH = 5
+_PREFIX_LENGTH = 8  # characters, a run of whitespace counting as one: into the second word ("the repo", not "the")
 
 
 @contextmanager
@@ -88,7 +88,7 @@ class WordStartPattern:
         flags = pattern.flags & ~re.UNICODE
         prefixes = []
         for alternative in alternatives:
-            found = literal_prefixes(re.compile(alternative, flags), _PREFIX_LENGTH, lower=self.lower)
+            found = literal_prefixes(re.compile(alternative, flags), _PREFIX_LENGTH, lower=self.lower, spaces=True)
             if not alternative.startswith(r"\b") or found is None or not all(re.match(r"\w", p) for p in found):
                 raise ValueError(f"not every match of this alternative begins a word with a known prefix: {alternative!r}")
             prefixes.append(found)
@@ -130,5 +130,5 @@ class WordStartPattern:
 
     def _scan(self, text: str) -> list[tuple[int, str]]:
         if self._scanner is None:  # built on first use (microseconds), from the module in use then
-            self._scanner = compiled.PrefixScanner(self.prefixes)
+            self._scanner = compiled.PrefixScanner(self.prefixes, spaces=True)
         return self._scanner.scan(text)

@@ -134,6 +134,8 @@ MENTION_TEXT = st.lists(st.sampled_from(["OSCE", "OSCE's", "OSCE’s", "ODIHR", 
                                          "Minsk Group", "MINSK GROUP", "Russia", "the Netherlands", "RUSSIA", "in ", "Warsaw", "Vienna",
                                          "Chairperson-in-Office", "EOMs", "LEOM", "head of the", "report", "İ", "ſ", "K", "é", "_", "-", "/",
                                          "Jane Roe", ", ", "Head", "HEAD", "Deputy", "spokeswoman", " said", "Ambassador", "Mr. ",
+                                         "\t", "\u00a0", "  ", "\u2003", "its", "an", "organisation", "institution", "from", "United",
+                                         "Kingdom", "Bosnia and", "Herzegovina", "expert", "group", "Special", "Monitoring", "Helsinki", "Final",
                                          "(", ")", " ", "\n", ".", "2"]), max_size=30).map("".join)
 
 
