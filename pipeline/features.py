@@ -74,7 +74,7 @@ _ALWAYS_SEARCHED = frozenset(i for i, (*_, prefixes) in enumerate(_CUE_FAMILIES)
 _NEGATED = re.compile(r"\b(?:not|no|never|without|nor|neither|hardly|cannot|lack\w*|absence|far from|nobody)\W+(?:\w+\W+){0,3}$", re.I)
 # Lower case, every word of _NEGATED contains one of these ("cannot" and "nobody" contain "no"), so a window that holds
 # none of them cannot match.  (Valid on lower-cased text without FOLD_SPECIAL characters, as the fast path requires.)
-_NEGATOR_PARTS = ("no", "never", "without", "neither", "hardly", "lack", "absence", "far from")
+_NEGATOR_PART = re.compile("no|never|without|neither|hardly|lack|absence|far from")  # searched between two positions: no slice
 _NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "hardly", "cannot", "nobody", "none", "lack", "lacks",
                        "lacking", "absence", "unwilling", "unwillingness", "refused", "refuses", "failed", "fails"})
 
@@ -226,12 +226,16 @@ def cue_features(text: str, osce: bool, prefilter: bool = True) -> list[str]:
 def _cue_strings(matches: tuple[tuple[str, bool], ...], osce: bool) -> list[str]:
     feats = []
     for name, negated in matches:
-        feats.append("cue:" + name)
+        cue, ocue, cue_neg = _CUE_STRINGS[name]
+        feats.append(cue)
         if osce:
-            feats.append("ocue:" + name)
+            feats.append(ocue)
         if negated:
-            feats.append("cue:" + name + ":neg")
+            feats.append(cue_neg)
     return feats
+
+
+_CUE_STRINGS = {name: ("cue:" + name, "ocue:" + name, "cue:" + name + ":neg") for name, *_ in _CUE_FAMILIES}
 
 
 def cue_families(text: str) -> frozenset[str]:
@@ -267,12 +271,9 @@ def _cue_matches(text: str, hits: Callable[[str], list[tuple[int, str]]] | None 
         return ()
     # _NEGATED can only match in a window that holds one of its words: where the 40 characters before a cue hold
     # none, the cue is not negated and the window search is skipped.
-    return tuple((name, _may_negate(low[max(0, match.start() - 40): match.start()]) and _negated_before(text, match.start()))
+    return tuple((name, _NEGATOR_PART.search(low, max(0, match.start() - 40), match.start()) is not None
+                   and _negated_before(text, match.start()))
                  for name, match in found)
-
-
-def _may_negate(window: str) -> bool:
-    return any(part in window for part in _NEGATOR_PARTS)
 
 
 def _searched_matches(text: str) -> tuple[tuple[str, bool], ...]:

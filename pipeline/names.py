@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from . import native
-from .lexicon import has_special_folds, longest_first
+from .lexicon import has_special_folds, literal_prefixes, longest_first
 
 __all__ = ["EXPLICIT", "COUNTRIES", "names_osce", "explicit_matches", "canonical", "short_names", "fold_quotes"]
 
@@ -85,6 +85,8 @@ _ODIHR_SHORT = re.compile(r"OSCE\s*/\s*ODIHR|OSCE\s+ODIHR", re.I)
 _OSCE_LONG_NAME = re.compile(rf"{_OSCE_LONG}(?:\s*\(OSCE\))?", re.I)
 if f"|{_ODIHR_SHORT.pattern})|(?P<osce>{_OSCE_LONG_NAME.pattern})" not in _LONG_NAMES.pattern:
     raise ImportError("_LONG_NAMES changed: update the short patterns canonical() uses beside it")
+if literal_prefixes(_ODIHR_SHORT, 4) != {"osce"} or literal_prefixes(_OSCE_LONG_NAME, 6) != {"organi"}:
+    raise ImportError("the short patterns changed: update where short_names() tries them (_replace_from)")
 # Case-sensitive (a country's name is capitalised, or all capitals in a headline); the trie form reads each character once.
 _COUNTRY = re.compile(r"\b" + longest_first([*COUNTRIES, *(c.upper() for c in COUNTRIES)]).replace("\\ ", r"\s+") + r"\b")
 _COUNTRY_SCAN = native.WordStartPattern(_COUNTRY)
@@ -158,7 +160,20 @@ def short_names(text: str) -> str:
     if has_special_folds(text) or ("institutions" in low and "democratic" in low) or (odihr_short and osce_long):
         return _LONG_NAMES.sub(lambda m: _CANONICAL[m.lastgroup], text)
     if odihr_short:
-        return _ODIHR_SHORT.sub("ODIHR", text)
+        return _replace_from(_ODIHR_SHORT, "osce", "ODIHR", text, low)
     if osce_long:
-        return _OSCE_LONG_NAME.sub("OSCE", text)
+        return _replace_from(_OSCE_LONG_NAME, "organi", "OSCE", text, low)
     return text
+
+
+def _replace_from(pattern: re.Pattern, start: str, replacement: str, text: str, low: str) -> str:
+    """``pattern.sub(replacement, text)`` for a case-blind ``pattern`` whose every match begins with ``start`` (lower case):
+    tried only where ``low`` (``text.lower()``, without special case folds) holds ``start``, not at every character."""
+    parts, end, at = [], 0, low.find(start)
+    while at >= 0:
+        match = pattern.match(text, at) if at >= end else None
+        if match:
+            parts += (text[end:at], replacement)
+            end = match.end()
+        at = low.find(start, max(at + 1, end))
+    return "".join(parts) + text[end:] if parts else text
