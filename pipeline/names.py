@@ -85,8 +85,11 @@ _ODIHR_SHORT = re.compile(r"OSCE\s*/\s*ODIHR|OSCE\s+ODIHR", re.I)
 _OSCE_LONG_NAME = re.compile(rf"{_OSCE_LONG}(?:\s*\(OSCE\))?", re.I)
 if f"|{_ODIHR_SHORT.pattern})|(?P<osce>{_OSCE_LONG_NAME.pattern})" not in _LONG_NAMES.pattern:
     raise ImportError("_LONG_NAMES changed: update the short patterns canonical() uses beside it")
-if literal_prefixes(_ODIHR_SHORT, 4) != {"osce"} or literal_prefixes(_OSCE_LONG_NAME, 6) != {"organi"}:
-    raise ImportError("the short patterns changed: update where short_names() tries them (_replace_from)")
+# Where matches of each can begin, in lower-cased text (no two of these words overlap, so finditer finds every place).
+_OSCE_START, _ORGANI_START, _LONG_NAMES_START = re.compile("osce"), re.compile("organi"), re.compile("osce|organi|office")
+if not all(all(p.startswith(tuple(start.pattern.split("|"))) for p in literal_prefixes(pattern, 6) or ("",))
+           for pattern, start in ((_ODIHR_SHORT, _OSCE_START), (_OSCE_LONG_NAME, _ORGANI_START), (_LONG_NAMES, _LONG_NAMES_START))):
+    raise ImportError("the long names changed: update where short_names() tries them (_replace_from)")
 # Case-sensitive (a country's name is capitalised, or all capitals in a headline); the trie form reads each character once.
 _COUNTRY = re.compile(r"\b" + longest_first([*COUNTRIES, *(c.upper() for c in COUNTRIES)]).replace("\\ ", r"\s+") + r"\b")
 _COUNTRY_SCAN = native.WordStartPattern(_COUNTRY)
@@ -157,23 +160,28 @@ def short_names(text: str) -> str:
     # such as "ſ" or "İ" match under re.I but not in lower(): text with them always takes the full search.
     odihr_short = "odihr" in low
     osce_long = "europe" in low and "security" in low
-    if has_special_folds(text) or ("institutions" in low and "democratic" in low) or (odihr_short and osce_long):
-        return _LONG_NAMES.sub(lambda m: _CANONICAL[m.lastgroup], text)
+    if has_special_folds(text):
+        return _LONG_NAMES.sub(_short_name, text)
+    if ("institutions" in low and "democratic" in low) or (odihr_short and osce_long):
+        return _replace_from(_LONG_NAMES, _LONG_NAMES_START, _short_name, text, low)
     if odihr_short:
-        return _replace_from(_ODIHR_SHORT, "osce", "ODIHR", text, low)
+        return _replace_from(_ODIHR_SHORT, _OSCE_START, "ODIHR", text, low)
     if osce_long:
-        return _replace_from(_OSCE_LONG_NAME, "organi", "OSCE", text, low)
+        return _replace_from(_OSCE_LONG_NAME, _ORGANI_START, "OSCE", text, low)
     return text
 
 
-def _replace_from(pattern: re.Pattern, start: str, replacement: str, text: str, low: str) -> str:
-    """``pattern.sub(replacement, text)`` for a case-blind ``pattern`` whose every match begins with ``start`` (lower case):
-    tried only where ``low`` (``text.lower()``, without special case folds) holds ``start``, not at every character."""
-    parts, end, at = [], 0, low.find(start)
-    while at >= 0:
-        match = pattern.match(text, at) if at >= end else None
-        if match:
-            parts += (text[end:at], replacement)
+def _short_name(match: re.Match) -> str:
+    return _CANONICAL[match.lastgroup]
+
+
+def _replace_from(pattern: re.Pattern, start: re.Pattern, replacement, text: str, low: str) -> str:
+    """``pattern.sub(replacement, text)`` for a case-blind ``pattern`` whose every match begins where ``start`` matches ``low``
+    (``text.lower()``, without special case folds): tried only there, not at every character."""
+    parts, end = [], 0
+    for anchor in start.finditer(low):
+        at = anchor.start()
+        if at >= end and (match := pattern.match(text, at)):
+            parts += (text[end:at], replacement(match) if callable(replacement) else replacement)
             end = match.end()
-        at = low.find(start, max(at + 1, end))
     return "".join(parts) + text[end:] if parts else text

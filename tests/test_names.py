@@ -24,7 +24,8 @@ def test_every_spelling_reads_as_the_short_name():
 
 _NAME_PIECES = ["Organization", "Organisation", "ORGANISATION", "Organiſation", "for", "FOR", "Security", "ſecurity", "and", "&",
                 "Co-operation", "Cooperation", "CO-OPERATION", "in", "Europe", "EUROPE", "(OSCE)", "OSCE", "Office", "Democratic",
-                "Democratİc", "Institutions", "İnstitutions", "Human", "Rights", "(ODIHR)", "ODIHR", "OSCE/ODIHR", "OSCE's", "/"]
+                "Democratİc", "Institutions", "İnstitutions", "Human", "Rights", "(ODIHR)", "ODIHR", "OSCE/ODIHR", "OSCE's", "/",
+                "XOSCE/ODIHR", "osce  odihr", "Osce / Odihr", "officeOSCE", "xorganisation"]
 
 
 _LONG_SPELLINGS = [
