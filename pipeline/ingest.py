@@ -23,6 +23,7 @@ from pathlib import Path
 from . import native
 from .budget import TimeBudgetExceeded, time_budget
 from .budget import check as _check_budget
+from .lexicon import has_special_folds
 from .names import names_osce, short_names
 
 __all__ = [
@@ -299,16 +300,18 @@ _CREDIT = re.compile(
 _RATES = re.compile(r"\b[a-z]{3}\s*/\s*[a-z]{3}\b\s*[\d.,]+|\b(?:currency|exchange)\s+rates?\b", re.I)
 # (?<!\d): a match starts where a number starts, not at each of its digits (a run of n digits took n**2 steps).
 _WEATHER = re.compile(r"^weather\b|(?<!\d)[+-]?\d+\s*(?:°\s*[CF]?|℃|℉)", re.I)
-# What _RATES's first alternative reads after its "/": a line in which no "/" is followed by it (and without "rate", which
-# the second alternative needs) holds no rates, and the search over the whole line is skipped.
+# What _RATES's first alternative reads after its "/": a line in which no "/" is followed by it (and without "currency" or
+# "exchange", one of which the second alternative needs: "rate" alone is in "demonstrates") holds no rates, and the search
+# over the whole line is skipped.
 _RATE_TAIL = re.compile(r"\s*[a-z]{3}\b\s*[\d.,]+", re.I)
-if not _RATES.pattern.startswith(r"\b[a-z]{3}\s*/" + _RATE_TAIL.pattern + "|") or _RATE_TAIL.flags != _RATES.flags:
-    raise ImportError("_RATES changed: update _RATE_TAIL beside it")
+if (not _RATES.pattern.startswith(r"\b[a-z]{3}\s*/" + _RATE_TAIL.pattern + "|") or _RATE_TAIL.flags != _RATES.flags
+        or not _RATES.pattern.endswith(r"|\b(?:currency|exchange)\s+rates?\b")):
+    raise ImportError("_RATES changed: update _RATE_TAIL and _may_be_rates beside it")
 
 
 def _may_be_rates(text: str, low: str) -> bool:
     """False only if ``_RATES`` cannot match ``text`` (``low``: ``text.lower()``)."""
-    if "rate" in low:
+    if "currency" in low or "exchange" in low or has_special_folds(text):
         return True
     at = text.find("/")
     while at >= 0:
@@ -411,9 +414,9 @@ def line_kind(line: str, prefilter: bool = True) -> str | None:
     if not prefilter:
         return _line_rules(text, _words(text))
     low = text.lower()
-    # _CREDIT matches at the start or holds "all rights reserved" (any case; "ſ" folds to "s", so non-ASCII text
-    # is searched in full); _RATES holds a "/" or "rate" (no special case folds for these letters).
-    if _CREDIT.match(text) or ("all rights reserved" in low or not text.isascii()) and _CREDIT.search(text):
+    # _CREDIT matches at the start or holds "all rights reserved" (any case; "ſ" folds to "s" under re.I, so text with
+    # such letters is searched in full); _RATES holds a "/" or "rate" (no special case folds for these letters).
+    if _CREDIT.match(text) or ("all rights reserved" in low or has_special_folds(text)) and _CREDIT.search(text):
         return "credit"
     if _may_be_rates(text, low) and _RATES.search(text):
         return "rates"
