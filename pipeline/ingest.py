@@ -355,6 +355,7 @@ _NAV_WORDS = frozenset(
 # A separator with a space on one side: " > ", "Home >", "/ News".  (Written with a leading \s* it took a
 # number of steps quadratic in a run of spaces.)
 _BREADCRUMB = re.compile(r"\s[>»›→/|]|[>»›→|]\s")
+_BREADCRUMB_MARK = re.compile(r"[>»›→/|]")  # every _BREADCRUMB match holds one: a line without any is not searched
 _WIDE_GAP = re.compile(r"\S {2,}(?=\S)")  # menu items set apart by runs of spaces: "News  Politics  Economy"
 _BULLET = re.compile(r"^[•·*▪►\-–]\s*")
 
@@ -383,10 +384,10 @@ def _is_menu(line: str, words: list[str] | None = None) -> bool:
         return True
     if len(words) >= 3 and all(len(w) <= 3 for w in words) and not _has_terminal(stripped):
         return True  # a language switcher: "рус қаз eng 中文"
-    if len(words) <= 12 and _BREADCRUMB.search(stripped) and not _has_terminal(stripped):
+    if len(words) <= 12 and _BREADCRUMB_MARK.search(stripped) and _BREADCRUMB.search(stripped) and not _has_terminal(stripped):
         parts = [p for p in re.split(r"\s*(?:>|»|›|→|/|\|)\s*", stripped) if p.strip()]
         return len(parts) >= 2 and all(len(_words(p)) <= 4 for p in parts) or len(parts) <= 1
-    if len(words) <= 12 and len(_WIDE_GAP.findall(stripped)) >= 2 and not _has_terminal(stripped):
+    if len(words) <= 12 and "  " in stripped and len(_WIDE_GAP.findall(stripped)) >= 2 and not _has_terminal(stripped):
         return all(len(_words(p)) <= 3 for p in re.split(r" {2,}", stripped))  # three or more short items in a row
     return False
 

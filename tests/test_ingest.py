@@ -285,7 +285,7 @@ def test_line_kind_fast_path_is_exact():
     words = ["Home", "News", "All rights reserved", "all rightſ reserved", "usd/kzt", "462.01", "Exchange rates", "+5°C", "Weather",
              "Share", "Related news", ">", "рус", "eng", "The", "observers", "praised", "the", "vote", ".", "Photo:", "by", "x", "ab",
              "/", "usd / kzt", "OSCE/ODIHR", "eur/rub 1.5", "/rub", "5", "\u212azt", "RATE", "demonstrates", "CURRENCY", "exchange",
-             "rates", "Rate", "\u00a0", "ſ", "’s"]
+             "rates", "Rate", "\u00a0", "ſ", "’s", "  ", "»", "|", "→"]
 
     @given(st.lists(st.sampled_from(words), max_size=20).map(" ".join))
     @example("Home Home Photo: +5°C Home Home Home Home Home Home Home Home Home")  # a long line in the weather rule's "Place: +5°C" form
