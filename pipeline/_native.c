@@ -958,9 +958,78 @@ fail:
     return NULL;
 }
 
+/* ---------------------------------------------------------------------------------------------------------------
+ * The bootstrap interval's resampled means (pipeline/score.py's aggregate): for each row of indices, the mean of the
+ * values it picks, bit for bit what numpy computes for np.add.reduce(values[indices], axis=1) / n, without building the
+ * B x n array: numpy's reduction starts from 0.0 and adds the pairwise sum of the row (numpy's pairwise_sum: below 8
+ * values in order; up to 128 with eight accumulators; above, halves rounded to multiples of 8).  tests/test_score.py
+ * holds it to numpy on every size up to 300. */
+static double pairwise_sum(const double *a, Py_ssize_t n) {
+    if (n < 8) {
+        double res = 0.0;
+        for (Py_ssize_t i = 0; i < n; i++) res += a[i];
+        return res;
+    }
+    if (n <= 128) {
+        double r[8];
+        for (int j = 0; j < 8; j++) r[j] = a[j];
+        Py_ssize_t i;
+        for (i = 8; i < n - (n % 8); i += 8)
+            for (int j = 0; j < 8; j++) r[j] += a[i + j];
+        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < n; i++) res += a[i];
+        return res;
+    }
+    Py_ssize_t n2 = n / 2;
+    n2 -= n2 % 8;
+    return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
+}
+
+/* bootstrap_means(values, indices) -> bytearray of float64: values a buffer of n float64, indices of B * n int64. */
+static PyObject *native_bootstrap_means(PyObject *module, PyObject *args) {
+    (void)module;
+    Py_buffer values, indices;
+    if (!PyArg_ParseTuple(args, "y*y*", &values, &indices)) return NULL;
+    PyObject *result = NULL;
+    double *row = NULL;
+    Py_ssize_t n = values.len / (Py_ssize_t)sizeof(double);
+    if (n < 1 || values.len % (Py_ssize_t)sizeof(double) || indices.len % (n * (Py_ssize_t)sizeof(int64_t))) {
+        PyErr_SetString(PyExc_ValueError, "bootstrap_means: n float64 values and a multiple of n int64 indices");
+        goto done;
+    }
+    Py_ssize_t rows = indices.len / (n * (Py_ssize_t)sizeof(int64_t));
+    const double *v = values.buf;
+    const int64_t *idx = indices.buf;
+    if (!(row = PyMem_Malloc((size_t)n * sizeof(double)))) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (!(result = PyByteArray_FromStringAndSize(NULL, rows * (Py_ssize_t)sizeof(double)))) goto done;
+    double *out = (double *)PyByteArray_AS_STRING(result);
+    for (Py_ssize_t b = 0; b < rows; b++) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            int64_t j = idx[b * n + i];
+            if (j < 0 || j >= n) {
+                PyErr_SetString(PyExc_IndexError, "bootstrap_means: an index out of range");
+                Py_CLEAR(result);
+                goto done;
+            }
+            row[i] = v[j];
+        }
+        out[b] = (0.0 + pairwise_sum(row, n)) / (double)n;
+    }
+done:
+    PyMem_Free(row);
+    PyBuffer_Release(&values);
+    PyBuffer_Release(&indices);
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
     {"tokens", native_tokens, METH_O, "tokens(text) -> the word tokens the native core reads."},
     {"words", native_words, METH_VARARGS, "words(text, limit=-1) -> the first limit words of ingest's word regex."},
+    {"bootstrap_means", native_bootstrap_means, METH_VARARGS,
+     "bootstrap_means(values, indices) -> bytearray: the mean of each row of indices' picks (numpy's sums, bit for bit)."},
     {"sentence_spans", native_sentence_spans, METH_VARARGS,
      "sentence_spans(text, abbreviations, max_chars) -> [(start, end)]: pipeline.segment's sentences."},
     {NULL, NULL, 0, NULL},

@@ -97,6 +97,20 @@ def test_native_sentence_spans_on_every_corpus_article(corpus_articles):
             assert sentence_spans(text) == _reference_spans(text), article.id
 
 
+def test_native_bootstrap_means_are_numpys_bit_for_bit():
+    rng = np.random.default_rng(7)
+    for n in [*range(1, 140), 200, 257, 300, 1000]:
+        values = rng.normal(size=n) * 10.0 ** rng.uniform(-3, 3, size=n)
+        indices = rng.integers(0, n, size=(200, n))
+        want = np.add.reduce(values[indices], axis=1) / n
+        got = np.frombuffer(native.bootstrap_means(values, indices), dtype=np.float64)
+        assert np.array_equal(got.view(np.int64), want.view(np.int64)), n  # the same bits, signs of zero included
+    with pytest.raises(IndexError):
+        native.bootstrap_means(np.zeros(2), np.array([[0, 2]], dtype=np.int64))
+    with pytest.raises(ValueError):
+        native.bootstrap_means(np.zeros(2), np.zeros(3, dtype=np.int64))
+
+
 CUE_TEXT = st.lists(st.sampled_from(["thank", "not a", "far from", "far-f", "so-called", "co-op", "no ", "anti-", "_x", "é", "ée", "x",
                                       "objectiv", " ", "-", "'", "9", "İ", "ǅ", "count", "in ac", "in"]), max_size=30).map("".join)
 
