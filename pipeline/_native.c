@@ -98,9 +98,9 @@ static uint64_t hash_key(const uint8_t *key, Py_ssize_t n) {
     return h;
 }
 
-static int32_t lookup(const WordIndex *self, const uint8_t *key, Py_ssize_t n) {
+/* The id of key (n bytes, hash h = hash_key(key, n)), or -1. */
+static int32_t lookup(const WordIndex *self, const uint8_t *key, Py_ssize_t n, uint64_t h) {
     if (n > UINT16_MAX) return -1; /* longer than any key of the table (checked when it was built) */
-    uint64_t h = hash_key(key, n);
     uint32_t high = (uint32_t)(h >> 32);
     size_t head = n < INLINE_KEY ? (size_t)n : INLINE_KEY;
     for (size_t i = (size_t)h & self->mask;; i = (i + 1) & self->mask) {
@@ -319,58 +319,85 @@ static int push(Ids *ids, int32_t id) {
     return 0;
 }
 
-/* Append the ids of text's word features to ids.  Scratch room, grown as needed: key (a feature's UTF-8 bytes),
- * spans (token boundaries in code points, then in bytes of utf8) and utf8 (the tokens, each encoded once). */
+/* Append the ids of text's word features to ids.  Scratch room, grown as needed: key (the tokens' UTF-8 bytes, then every
+ * feature's key one after another) and spans (token boundaries in code points, then in bytes, then each key's place).
+ *
+ * The keys are all built and hashed first, and each one's slot is prefetched before any is compared: between articles
+ * the table falls out of the caches, and fifty lookups that wait for memory one after another cost more than the rest
+ * of the sentence; issued together, the waits overlap. */
 static int word_ids(const WordIndex *self, PyObject *text, Ids *ids, uint8_t **key, Py_ssize_t *key_capacity,
                     Py_ssize_t **spans, Py_ssize_t *spans_capacity) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    if (4 * (n + 1) > *spans_capacity) {
-        Py_ssize_t *grown = PyMem_Realloc(*spans, (size_t)(4 * (n + 1)) * sizeof(Py_ssize_t));
+    /* tokens: at most n/1 + 1; spans: 2 + 2 per token, then 3 per key (3 keys a token at most) */
+    Py_ssize_t spans_needed = 4 * (n + 1) + 9 * (n + 1);
+    if (spans_needed > *spans_capacity) {
+        Py_ssize_t *grown = PyMem_Realloc(*spans, (size_t)spans_needed * sizeof(Py_ssize_t));
         if (!grown) return -1;
         *spans = grown;
-        *spans_capacity = 4 * (n + 1);
+        *spans_capacity = spans_needed;
     }
-    if (12 * n + 16 > *key_capacity) { /* the tokens' bytes (4n), then a bigram key (4 + 8n) */
-        uint8_t *grown = PyMem_Realloc(*key, (size_t)(12 * n + 16));
+    /* the tokens' bytes (4n), then the keys: per token at most 2 + 4 + 3 bytes and its bytes three times, the previous
+     * token's once (21n + 9 per token in all) */
+    Py_ssize_t key_needed = 4 * n + 4 + 21 * n + 9 * (n + 1) + 16;
+    if (key_needed > *key_capacity) {
+        uint8_t *grown = PyMem_Realloc(*key, (size_t)key_needed);
         if (!grown) return -1;
         *key = grown;
-        *key_capacity = 12 * n + 16;
+        *key_capacity = key_needed;
     }
     Py_ssize_t n_tokens = tokenize(kind, data, n, *spans);
     Py_ssize_t *bytes = *spans + 2 * (n + 1); /* [start, end) of each token in utf8 */
-    uint8_t *utf8 = *key, *k = *key + 4 * n + 4;
+    Py_ssize_t *keys = *spans + 4 * (n + 1);  /* (offset, length, hash) of each key in arena */
+    uint8_t *utf8 = *key, *arena = *key + 4 * n + 4;
     Py_ssize_t used = 0;
     for (Py_ssize_t t = 0; t < n_tokens; t++) {
         bytes[2 * t] = used;
         used += utf8_slice(kind, data, (*spans)[2 * t], (*spans)[2 * t + 1], utf8 + used);
         bytes[2 * t + 1] = used;
     }
+    Py_ssize_t n_keys = 0, end = 0;
+#define ADD_KEY(length)                                   \
+    do {                                                  \
+        keys[3 * n_keys] = end;                           \
+        keys[3 * n_keys + 1] = (length);                  \
+        end += (length);                                  \
+        n_keys++;                                         \
+    } while (0)
     int countdown = 0;
     for (Py_ssize_t t = 0; t < n_tokens; t++) {
         const uint8_t *word = utf8 + bytes[2 * t];
         Py_ssize_t len = bytes[2 * t + 1] - bytes[2 * t];
-        int32_t id;
-        memcpy(k, "w:", 2); /* w:<token> */
-        memcpy(k + 2, word, (size_t)len);
-        if ((id = lookup(self, k, 2 + len)) >= 0 && push(ids, id) < 0) return -1;
+        memcpy(arena + end, "w:", 2); /* w:<token> */
+        memcpy(arena + end + 2, word, (size_t)len);
+        ADD_KEY(2 + len);
         if (countdown) { /* neg:<token> */
-            memcpy(k, "neg:", 4);
-            memcpy(k + 4, word, (size_t)len);
-            if ((id = lookup(self, k, 4 + len)) >= 0 && push(ids, id) < 0) return -1;
+            memcpy(arena + end, "neg:", 4);
+            memcpy(arena + end + 4, word, (size_t)len);
+            ADD_KEY(4 + len);
             countdown--;
         }
         if (is_negator(self, word, len)) countdown = 3;
         if (t) { /* w:<previous> <token> */
             const uint8_t *previous = utf8 + bytes[2 * (t - 1)];
             Py_ssize_t pl = bytes[2 * (t - 1) + 1] - bytes[2 * (t - 1)];
-            memcpy(k, "w:", 2);
-            memcpy(k + 2, previous, (size_t)pl);
-            k[2 + pl] = ' ';
-            memcpy(k + 3 + pl, word, (size_t)len);
-            if ((id = lookup(self, k, 3 + pl + len)) >= 0 && push(ids, id) < 0) return -1;
+            memcpy(arena + end, "w:", 2);
+            memcpy(arena + end + 2, previous, (size_t)pl);
+            arena[end + 2 + pl] = ' ';
+            memcpy(arena + end + 3 + pl, word, (size_t)len);
+            ADD_KEY(3 + pl + len);
         }
+    }
+#undef ADD_KEY
+    for (Py_ssize_t i = 0; i < n_keys; i++) {
+        uint64_t h = hash_key(arena + keys[3 * i], keys[3 * i + 1]);
+        keys[3 * i + 2] = (Py_ssize_t)h;
+        __builtin_prefetch(&self->slots[(size_t)h & self->mask]);
+    }
+    for (Py_ssize_t i = 0; i < n_keys; i++) {
+        int32_t id = lookup(self, arena + keys[3 * i], keys[3 * i + 1], (uint64_t)keys[3 * i + 2]);
+        if (id >= 0 && push(ids, id) < 0) return -1;
     }
     return 0;
 }
@@ -397,6 +424,7 @@ static int probabilities(const WordIndex *self, Ids *ids, double *out) {
             ids->table = grown;
             ids->table_size = size;
         }
+        for (Py_ssize_t i = 0; i < ids->n; i++) __builtin_prefetch(self->rows + (Py_ssize_t)ids->ids[i] * width); /* as the slots */
         int32_t *keys = ids->table, *counts = ids->table + ids->table_size;
         memset(keys, 0xff, ids->table_size * sizeof(int32_t));
         for (Py_ssize_t i = 0; i < ids->n; i++) {
