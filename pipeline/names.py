@@ -123,15 +123,17 @@ def _countries(text: str) -> str:
     """``_COUNTRY.sub("Country", text)``; through the compiled prefix scan, most sentences are returned as they are."""
     if native.compiled is None:
         return _COUNTRY.sub("Country", text)
-    matches = _COUNTRY_SCAN.finditer(text)
-    if not matches:
-        return text
+    return _replaced(text, _COUNTRY_SCAN.finditer(text), "Country")
+
+
+def _replaced(text: str, matches, replacement) -> str:
+    """``text`` with each of ``matches`` (in order, disjoint) replaced by ``replacement`` (a str, or a function of the match),
+    as ``re.sub`` would."""
     parts, end = [], 0
-    for m in matches:
-        parts += (text[end:m.start()], "Country")
-        end = m.end()
-    parts.append(text[end:])
-    return "".join(parts)
+    for match in matches:
+        parts += (text[end:match.start()], replacement(match) if callable(replacement) else replacement)
+        end = match.end()
+    return "".join(parts) + text[end:] if parts else text
 
 
 def fold_quotes(text: str) -> str:
@@ -178,10 +180,9 @@ def _short_name(match: re.Match) -> str:
 def _replace_from(pattern: re.Pattern, start: re.Pattern, replacement, text: str, low: str) -> str:
     """``pattern.sub(replacement, text)`` for a case-blind ``pattern`` whose every match begins where ``start`` matches ``low``
     (``text.lower()``, without special case folds): tried only there, not at every character."""
-    parts, end = [], 0
+    matches, end = [], 0
     for anchor in start.finditer(low):
-        at = anchor.start()
-        if at >= end and (match := pattern.match(text, at)):
-            parts += (text[end:at], replacement(match) if callable(replacement) else replacement)
+        if anchor.start() >= end and (match := pattern.match(text, anchor.start())):
+            matches.append(match)
             end = match.end()
-    return "".join(parts) + text[end:] if parts else text
+    return _replaced(text, matches, replacement)

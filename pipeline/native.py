@@ -4,10 +4,9 @@
 reference.  Callers read it when they run, so a test can switch a process to the reference with :func:`pure`.
 
 :class:`WordStartPattern` searches a regular expression whose every match begins at a word start with one of
-a few literal prefixes (the names of the OSCE, the contextual mentions, two of the person patterns, the participating
-states): the
-compiled prefix scan finds the word starts where a match can begin, in one pass, and only the alternatives
-that can begin with that prefix are tried there.  Its matches are the pattern's own ``finditer`` matches
+a few literal prefixes (the names of the OSCE, the contextual mentions, two of the person patterns, the
+participating states): the compiled prefix scan finds the word starts where a match can begin, in one pass,
+and only the alternatives that can begin with that prefix are tried there.  Its matches are the pattern's own ``finditer`` matches
 (``tests/test_native.py`` holds them equal on every corpus sentence and on arbitrary text).
 """
 
