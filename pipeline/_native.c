@@ -765,7 +765,7 @@ typedef struct {
 
 static inline Py_UCS4 at(const Line *l, Py_ssize_t i) { return i < l->n ? PyUnicode_READ(l->kind, l->data, i) : 0; }
 
-enum { C_SPACE = 1, C_NON_WORD = 2, C_NOT_WORD_START = 4, C_CLOSER = 8 };
+enum { C_NON_WORD = 1, C_NOT_WORD_START = 2, C_CLOSER = 4 };
 
 /* The ASCII members of each class (built on first use), and the rest spelled out below. */
 static unsigned char ascii_class[128];
@@ -773,21 +773,18 @@ static unsigned char ascii_class[128];
 static void init_ascii_classes(void) {
     static int done = 0;
     if (done) return;
-    for (int c = 0; c < 128; c++)
-        if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f)) ascii_class[c] |= C_SPACE; /* str.isspace */
     for (const char *p = ")\";}]*:@'({[?!"; *p; p++) ascii_class[(unsigned char)*p] |= C_NON_WORD;
     for (const char *p = "(\"`{[:;&#*@)}]-,"; *p; p++) ascii_class[(unsigned char)*p] |= C_NOT_WORD_START;
     for (const char *p = "\"')]}"; *p; p++) ascii_class[(unsigned char)*p] |= C_CLOSER;
     done = 1;
 }
 
-static inline int is_space(Py_UCS4 c) { return c < 128 ? ascii_class[c] & C_SPACE : Py_UNICODE_ISSPACE(c); }
 /* segment._NON_WORD: )";}]*:@'({[‘’“”«»?! */
 static inline int is_non_word(Py_UCS4 c) {
     return c < 128 ? ascii_class[c] & C_NON_WORD : (c == 0x2018 || c == 0x2019 || c == 0x201c || c == 0x201d || c == 0xab || c == 0xbb);
 }
 /* What a word token cannot start with: \s ( " ` { [ : ; & # * @ ) } ] - , */
-static inline int is_not_word_start(Py_UCS4 c) { return c < 128 ? ascii_class[c] & (C_NOT_WORD_START | C_SPACE) : Py_UNICODE_ISSPACE(c); }
+static inline int is_not_word_start(Py_UCS4 c) { return is_any_space(c) || (c < 128 && ascii_class[c] & C_NOT_WORD_START); }
 /* segment.CLOSERS: "'»”’)]} */
 static inline int is_closer(Py_UCS4 c) { return c < 128 ? ascii_class[c] & C_CLOSER : (c == 0xbb || c == 0x201d || c == 0x2019); }
 
@@ -801,7 +798,7 @@ static Py_ssize_t multi_char(const Line *l, Py_ssize_t i) {
     }
     if (c != '.') return 0;
     Py_ssize_t k = 0; /* repetitions of "." followed by a space */
-    while (i + 2 * k + 1 < l->n && at(l, i + 2 * k) == '.' && is_space(at(l, i + 2 * k + 1))) k++;
+    while (i + 2 * k + 1 < l->n && at(l, i + 2 * k) == '.' && is_any_space(at(l, i + 2 * k + 1))) k++;
     if (k >= 2 && i + 2 * k < l->n && at(l, i + 2 * k) == '.') return 2 * k + 1;
     if (k >= 3) return 2 * k - 1; /* one repetition given back: its "." ends the match */
     return 0;
@@ -810,10 +807,10 @@ static Py_ssize_t multi_char(const Line *l, Py_ssize_t i) {
 static int word_end(const Line *l, Py_ssize_t i) {
     if (i >= l->n) return 1;
     Py_UCS4 c = at(l, i);
-    if (is_space(c) || is_non_word(c) || multi_char(l, i)) return 1;
+    if (is_any_space(c) || is_non_word(c) || multi_char(l, i)) return 1;
     if (c == ',') {
         Py_UCS4 d = at(l, i + 1);
-        return i + 1 >= l->n || is_space(d) || is_non_word(d) || multi_char(l, i + 1) > 0;
+        return i + 1 >= l->n || is_any_space(d) || is_non_word(d) || multi_char(l, i + 1) > 0;
     }
     return 0;
 }
@@ -913,18 +910,18 @@ static int add_span(PyObject *spans, Py_ssize_t s, Py_ssize_t e) {
 static int add_sentence(PyObject *spans, const Line *l, Py_ssize_t start, Py_ssize_t end, Py_ssize_t offset, Py_ssize_t max_chars) {
     if (end > l->n) end = l->n;
     Py_ssize_t s = start, e = end;
-    while (s < e && is_space(at(l, s))) s++;
-    while (e > s && is_space(at(l, e - 1))) e--;
+    while (s < e && is_any_space(at(l, s))) s++;
+    while (e > s && is_any_space(at(l, e - 1))) e--;
     if (e <= s) return 0; /* empty or all space */
     while (e - s > max_chars) {
         Py_ssize_t cut = s + max_chars, space = cut;
-        while (space > s && !is_space(at(l, space))) space--;
+        while (space > s && !is_any_space(at(l, space))) space--;
         if (space > s) cut = space;
         Py_ssize_t piece_end = cut;
-        while (piece_end > s && is_space(at(l, piece_end - 1))) piece_end--;
+        while (piece_end > s && is_any_space(at(l, piece_end - 1))) piece_end--;
         if (add_span(spans, offset + s, offset + piece_end) < 0) return -1;
         s = cut;
-        while (s < e && is_space(at(l, s))) s++;
+        while (s < e && is_any_space(at(l, s))) s++;
     }
     if (e > s && add_span(spans, offset + s, offset + e) < 0) return -1;
     return 0;
@@ -951,12 +948,12 @@ static PyObject *native_sentence_spans(PyObject *module, PyObject *args) {
         while (line_end < n && PyUnicode_READ(kind, data, line_end) != '\n') line_end++;
         Line l = {kind, (const char *)data + line_start * kind, line_end - line_start};
         int blank = 1;
-        for (Py_ssize_t i = 0; i < l.n && blank; i++) blank = is_space(at(&l, i));
+        for (Py_ssize_t i = 0; i < l.n && blank; i++) blank = is_any_space(at(&l, i));
         if (!blank) {
             Py_ssize_t start = 0, i = 0, tok_s = -1, tok_e = -1;
             /* Each token is decided when the next one is known (Punkt looks one token ahead). */
             for (;;) {
-                while (i < l.n && is_space(at(&l, i))) i++;
+                while (i < l.n && is_any_space(at(&l, i))) i++;
                 Py_ssize_t next_s = i < l.n ? i : -1, next_e = next_s >= 0 ? token_end(&l, i) : -1;
                 if (tok_s >= 0) {
                     Py_UCS4 last = at(&l, tok_e - 1);
