@@ -8,8 +8,9 @@
  *     w:<token>, neg:<token> for the 3 tokens after a negation word, w:<previous> <token>; their ids in the model's
  *     vocabulary (features outside it are dropped), plus ids the caller found for the features that are not words
  *     (target, cues, context); TF-IDF with sublinear tf and L2 norm, the linear layer, and the softmax;
- *   - where a set of literal prefixes begins words (PrefixScanner): the cue lexicon's, and the names, contextual
- *     mentions and countries of pipeline/native.py's WordStartPattern;
+ *   - where a set of literal prefixes begins words (PrefixScanner): the names, contextual mentions, countries and
+ *     people of pipeline/native.py's WordStartPattern;
+ *   - where each cue family of the lexicon first matches (CueScanner), from the lexicon written as programs;
  *   - ingest's words (pipeline/ingest.py's _WORD), and the sentence splitter (pipeline/segment.py).
  *
  * Built by setuptools from source on install (pyproject.toml); nothing here is generated.
@@ -275,6 +276,9 @@ static inline int is_alnum(Py_UCS4 c) {
     if (c < 128) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     return Py_UNICODE_ISALNUM(c);
 }
+
+/* Python's \w for str: alphanumeric or "_". */
+static inline int is_word_char(Py_UCS4 c) { return c == '_' || is_alnum(c); }
 
 /* The tokens of text: [start, end) pairs into out (room for len/1 + 1 pairs); returns how many. */
 static Py_ssize_t tokenize(int kind, const void *data, Py_ssize_t n, Py_ssize_t *out) {
@@ -543,42 +547,123 @@ typedef struct {
     int32_t first_child, next_sibling, terminal;
 } TrieNode;
 
+/* A trie over code points; `terminal` is the user's (-1: none).  While it is built, each node's children are a sibling
+ * list; trie_finish then puts every edge in a hash table, which the scans read (a walk along a list of twenty siblings
+ * had been most of a scan's time). */
 typedef struct {
-    PyObject_HEAD
+    uint32_t node, ch;
+    int32_t child; /* -1: an empty slot */
+} TrieEdge;
+
+typedef struct {
     TrieNode *nodes;
     int32_t n_nodes, capacity;
     int32_t root_ascii[128]; /* the root's child for each ASCII character (-1: none): the root has the most children */
+    TrieEdge *edges;
+    size_t edge_mask;
+} Trie;
+
+static void trie_free(Trie *trie) {
+    PyMem_Free(trie->nodes);
+    PyMem_Free(trie->edges);
+    trie->nodes = NULL;
+    trie->edges = NULL;
+}
+
+static inline size_t edge_slot(uint32_t node, Py_UCS4 ch, size_t mask) {
+    return (size_t)(((((uint64_t)node << 32) | ch) * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
+
+static int trie_init(Trie *trie) {
+    trie_free(trie);
+    trie->capacity = 64;
+    trie->nodes = PyMem_Malloc((size_t)trie->capacity * sizeof(TrieNode));
+    if (!trie->nodes) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    trie->nodes[0] = (TrieNode){0, -1, -1, -1};
+    trie->n_nodes = 1;
+    for (int c = 0; c < 128; c++) trie->root_ascii[c] = -1;
+    return 0;
+}
+
+static int32_t sibling_child(const Trie *trie, int32_t node, Py_UCS4 ch) {
+    for (int32_t c = trie->nodes[node].first_child; c >= 0; c = trie->nodes[c].next_sibling)
+        if (trie->nodes[c].ch == ch) return c;
+    return -1;
+}
+
+/* The child of node for ch (-1: none), in a finished trie. */
+static inline int32_t trie_child(const Trie *trie, int32_t node, Py_UCS4 ch) {
+    if (node == 0 && ch < 128) return trie->root_ascii[ch];
+    for (size_t i = edge_slot((uint32_t)node, ch, trie->edge_mask);; i = (i + 1) & trie->edge_mask) {
+        const TrieEdge *edge = &trie->edges[i];
+        if (edge->child < 0) return -1;
+        if (edge->node == (uint32_t)node && edge->ch == ch) return edge->child;
+    }
+}
+
+/* Build the edge table once every word is in (at most half full, so that probes stay short). */
+static int trie_finish(Trie *trie) {
+    size_t size = 16;
+    while (size < 2 * (size_t)trie->n_nodes) size *= 2;
+    PyMem_Free(trie->edges);
+    if (!(trie->edges = PyMem_Malloc(size * sizeof(TrieEdge)))) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    trie->edge_mask = size - 1;
+    for (size_t i = 0; i < size; i++) trie->edges[i].child = -1;
+    for (int32_t node = 0; node < trie->n_nodes; node++)
+        for (int32_t c = trie->nodes[node].first_child; c >= 0; c = trie->nodes[c].next_sibling) {
+            size_t i = edge_slot((uint32_t)node, trie->nodes[c].ch, trie->edge_mask);
+            while (trie->edges[i].child >= 0) i = (i + 1) & trie->edge_mask;
+            trie->edges[i] = (TrieEdge){(uint32_t)node, trie->nodes[c].ch, c};
+        }
+    return 0;
+}
+
+/* The node at the end of word (a non-empty str), added as needed; -1 with an exception set on failure. */
+static int32_t trie_insert(Trie *trie, PyObject *word) {
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    int32_t node = 0;
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(word); i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        int32_t child = sibling_child(trie, node, ch);
+        if (child < 0) {
+            if (trie->n_nodes == trie->capacity) {
+                int32_t capacity = trie->capacity * 2;
+                TrieNode *grown = PyMem_Realloc(trie->nodes, (size_t)capacity * sizeof(TrieNode));
+                if (!grown) {
+                    PyErr_NoMemory();
+                    return -1;
+                }
+                trie->nodes = grown;
+                trie->capacity = capacity;
+            }
+            child = trie->n_nodes++;
+            trie->nodes[child] = (TrieNode){ch, -1, trie->nodes[node].first_child, -1};
+            trie->nodes[node].first_child = child;
+            if (node == 0 && ch < 128) trie->root_ascii[ch] = child;
+        }
+        node = child;
+    }
+    return node;
+}
+
+typedef struct {
+    PyObject_HEAD
+    Trie trie;
     int spaces;              /* a " " in a prefix stands for a run of whitespace (\s+) */
     PyObject *prefixes;      /* tuple of str: what scan() returns for a terminal */
 } PrefixScanner;
 
 static void PrefixScanner_dealloc(PrefixScanner *self) {
-    PyMem_Free(self->nodes);
+    trie_free(&self->trie);
     Py_XDECREF(self->prefixes);
     Py_TYPE(self)->tp_free((PyObject *)self);
-}
-
-static int32_t trie_child(const PrefixScanner *self, int32_t node, Py_UCS4 ch) {
-    for (int32_t c = self->nodes[node].first_child; c >= 0; c = self->nodes[c].next_sibling)
-        if (self->nodes[c].ch == ch) return c;
-    return -1;
-}
-
-static int32_t trie_add(PrefixScanner *self, int32_t parent, Py_UCS4 ch) {
-    if (self->n_nodes == self->capacity) {
-        int32_t capacity = self->capacity * 2;
-        TrieNode *grown = PyMem_Realloc(self->nodes, (size_t)capacity * sizeof(TrieNode));
-        if (!grown) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        self->nodes = grown;
-        self->capacity = capacity;
-    }
-    int32_t node = self->n_nodes++;
-    self->nodes[node] = (TrieNode){ch, -1, self->nodes[parent].first_child, -1};
-    self->nodes[parent].first_child = node;
-    return node;
 }
 
 static int PrefixScanner_init(PrefixScanner *self, PyObject *args, PyObject *kwds) {
@@ -590,44 +675,26 @@ static int PrefixScanner_init(PrefixScanner *self, PyObject *args, PyObject *kwd
     PyObject *tuple = PySequence_Tuple(prefixes);
     if (!tuple) return -1;
     Py_XSETREF(self->prefixes, tuple);
-    PyMem_Free(self->nodes);
-    self->capacity = 64;
-    self->nodes = PyMem_Malloc((size_t)self->capacity * sizeof(TrieNode));
-    if (!self->nodes) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    self->nodes[0] = (TrieNode){0, -1, -1, -1};
-    self->n_nodes = 1;
+    if (trie_init(&self->trie) < 0) return -1;
     for (Py_ssize_t p = 0; p < PyTuple_GET_SIZE(tuple); p++) {
         PyObject *prefix = PyTuple_GET_ITEM(tuple, p);
         if (!PyUnicode_Check(prefix) || PyUnicode_GET_LENGTH(prefix) == 0) {
             PyErr_SetString(PyExc_TypeError, "PrefixScanner(prefixes): each prefix must be a non-empty str");
             return -1;
         }
-        int kind = PyUnicode_KIND(prefix);
-        const void *data = PyUnicode_DATA(prefix);
-        int32_t node = 0;
-        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(prefix); i++) {
-            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-            int32_t child = trie_child(self, node, ch);
-            if (child < 0 && (child = trie_add(self, node, ch)) < 0) return -1;
-            node = child;
-        }
-        if (self->nodes[node].terminal < 0) self->nodes[node].terminal = (int32_t)p;
+        int32_t node = trie_insert(&self->trie, prefix);
+        if (node < 0) return -1;
+        if (self->trie.nodes[node].terminal < 0) self->trie.nodes[node].terminal = (int32_t)p;
     }
-    for (Py_UCS4 c = 0; c < 128; c++) self->root_ascii[c] = trie_child(self, 0, c);
-    return 0;
+    return trie_finish(&self->trie);
 }
-
-static inline int is_word_char(Py_UCS4 c) { return c == '_' || is_alnum(c); }
 
 static PyObject *PrefixScanner_scan(PrefixScanner *self, PyObject *text) {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "scan() takes a str");
         return NULL;
     }
-    if (!self->nodes) {
+    if (!self->trie.edges) {
         PyErr_SetString(PyExc_ValueError, "PrefixScanner was not initialised");
         return NULL;
     }
@@ -641,16 +708,17 @@ static PyObject *PrefixScanner_scan(PrefixScanner *self, PyObject *text) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         int word = is_word_char(c);
         if (word && !previous_is_word) {
-            int32_t node = c < 128 ? self->root_ascii[c] : trie_child(self, 0, c), best = -1;
+            const Trie *trie = &self->trie;
+            int32_t node = trie_child(trie, 0, c), best = -1;
             for (Py_ssize_t j = i + 1; node >= 0; j++) {
-                if (self->nodes[node].terminal >= 0) best = self->nodes[node].terminal;
+                if (trie->nodes[node].terminal >= 0) best = trie->nodes[node].terminal;
                 if (j >= n) break;
                 Py_UCS4 next = PyUnicode_READ(kind, data, j);
                 if (self->spaces && is_any_space(next)) { /* the whole run of whitespace is one " " */
                     while (j + 1 < n && is_any_space(PyUnicode_READ(kind, data, j + 1))) j++;
                     next = ' ';
                 }
-                node = trie_child(self, node, next);
+                node = trie_child(trie, node, next);
             }
             if (best >= 0) {
                 PyObject *hit = Py_BuildValue("(nO)", i, PyTuple_GET_ITEM(self->prefixes, best));
@@ -682,6 +750,191 @@ static PyTypeObject PrefixScannerType = {
               "a \" \" in a prefix matches a run of whitespace.",
     .tp_methods = PrefixScanner_methods,
     .tp_init = (initproc)PrefixScanner_init,
+    .tp_new = PyType_GenericNew,
+};
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * CueScanner: where each cue family of the lexicon first matches a sentence, in one pass (features._cue_matches's job).
+ *
+ * pipeline/lexicon.py's cue_programs() writes every alternative of a family's pattern \b(?:...) as literal strings
+ * (optional parts, alternations and small classes spelled out) with four operations between them, which is all the
+ * lexicon uses: \w* and \w+ (each followed by the end of the alternative or by a character that is not a word
+ * character, so they read to the word's end), \b, and (?:\w+ )?.  The programs' leading literals form a trie; at every
+ * word start the trie is walked along the text, and each program ending there is run on what follows.  A family's
+ * first match is at the first word start where one of its programs succeeds, which is where its pattern's search
+ * matches (every alternative begins a word).  The text is lower-cased and the programs are in lower case.
+ */
+enum { OP_WORD_STAR = 1, OP_WORD_PLUS = 2, OP_BOUNDARY = 3, OP_OPTIONAL_WORD = 4 };
+
+typedef struct {
+    int32_t family, next;         /* next: the next entry ending at the same trie node (-1: none) */
+    Py_ssize_t start, length;     /* the program after the literal, in the pool */
+} CueEntry;
+
+typedef struct {
+    PyObject_HEAD
+    Trie trie;                    /* a node's terminal: its first entry */
+    CueEntry *entries;
+    Py_UCS4 *pool;
+    Py_ssize_t n_families;
+} CueScanner;
+
+static void CueScanner_dealloc(CueScanner *self) {
+    trie_free(&self->trie);
+    PyMem_Free(self->entries);
+    PyMem_Free(self->pool);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* CueScanner(programs, n_families): programs a sequence of (literal, family, program) with a non-empty literal. */
+static int CueScanner_init(CueScanner *self, PyObject *args, PyObject *kwds) {
+    PyObject *programs;
+    Py_ssize_t n_families;
+    static char *kwlist[] = {"programs", "n_families", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "On", kwlist, &programs, &n_families)) return -1;
+    PyObject *tuple = PySequence_Tuple(programs);
+    if (!tuple) return -1;
+    Py_ssize_t n = PyTuple_GET_SIZE(tuple), pool_length = 0;
+    for (Py_ssize_t e = 0; e < n; e++) {
+        PyObject *literal, *program;
+        int family;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(tuple, e), "UiU", &literal, &family, &program) || PyUnicode_GET_LENGTH(literal) == 0
+            || family < 0 || family >= n_families) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_TypeError, "CueScanner(programs, n_families): each program is (non-empty str, family, str)");
+            Py_DECREF(tuple);
+            return -1;
+        }
+        pool_length += PyUnicode_GET_LENGTH(program);
+    }
+    PyMem_Free(self->entries);
+    PyMem_Free(self->pool);
+    self->entries = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(CueEntry));
+    self->pool = PyMem_Malloc((size_t)(pool_length ? pool_length : 1) * sizeof(Py_UCS4));
+    self->n_families = n_families;
+    if (!self->entries || !self->pool) {
+        PyErr_NoMemory();
+        Py_DECREF(tuple);
+        return -1;
+    }
+    if (trie_init(&self->trie) < 0) {
+        Py_DECREF(tuple);
+        return -1;
+    }
+    Py_ssize_t used = 0;
+    for (Py_ssize_t e = n - 1; e >= 0; e--) { /* in reverse, so that each node's list is in the given order */
+        PyObject *item = PyTuple_GET_ITEM(tuple, e);
+        PyObject *literal = PyTuple_GET_ITEM(item, 0), *program = PyTuple_GET_ITEM(item, 2);
+        int32_t node = trie_insert(&self->trie, literal);
+        if (node < 0) {
+            Py_DECREF(tuple);
+            return -1;
+        }
+        Py_ssize_t length = PyUnicode_GET_LENGTH(program);
+        if (length && !PyUnicode_AsUCS4(program, self->pool + used, length, 0)) {
+            Py_DECREF(tuple);
+            return -1;
+        }
+        self->entries[e] = (CueEntry){(int32_t)PyLong_AsLong(PyTuple_GET_ITEM(item, 1)), self->trie.nodes[node].terminal, used, length};
+        self->trie.nodes[node].terminal = (int32_t)e;
+        used += length;
+    }
+    Py_DECREF(tuple);
+    return trie_finish(&self->trie);
+}
+
+/* Whether program p (m operations and characters) matches text[j:] from its start. */
+static int run_program(const Py_UCS4 *p, Py_ssize_t m, int kind, const void *data, Py_ssize_t n, Py_ssize_t j) {
+    for (Py_ssize_t k = 0; k < m; k++) {
+        switch (p[k]) {
+        case OP_WORD_PLUS:
+            if (j >= n || !is_word_char(PyUnicode_READ(kind, data, j))) return 0;
+            /* fall through: then as \w*, to the word's end */
+        case OP_WORD_STAR:
+            if (k + 1 == m) return 1;
+            while (j < n && is_word_char(PyUnicode_READ(kind, data, j))) j++;
+            break;
+        case OP_BOUNDARY:
+            if ((j > 0 && is_word_char(PyUnicode_READ(kind, data, j - 1))) == (j < n && is_word_char(PyUnicode_READ(kind, data, j))))
+                return 0;
+            break;
+        case OP_OPTIONAL_WORD: /* without the word, or with one word and a space */
+            if (run_program(p + k + 1, m - k - 1, kind, data, n, j)) return 1;
+            if (j >= n || !is_word_char(PyUnicode_READ(kind, data, j))) return 0;
+            while (j < n && is_word_char(PyUnicode_READ(kind, data, j))) j++;
+            if (j >= n || PyUnicode_READ(kind, data, j) != ' ') return 0;
+            j++;
+            break;
+        default:
+            if (j >= n || PyUnicode_READ(kind, data, j) != p[k]) return 0;
+            j++;
+        }
+    }
+    return 1;
+}
+
+static PyObject *CueScanner_scan(CueScanner *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "scan() takes a str");
+        return NULL;
+    }
+    if (!self->trie.edges) {
+        PyErr_SetString(PyExc_ValueError, "CueScanner was not initialised");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), missing = self->n_families;
+    Py_ssize_t *first = PyMem_Malloc((size_t)(missing ? missing : 1) * sizeof(Py_ssize_t));
+    if (!first) return PyErr_NoMemory();
+    for (Py_ssize_t f = 0; f < self->n_families; f++) first[f] = -1;
+    const Trie *trie = &self->trie;
+    int previous_is_word = 0;
+    for (Py_ssize_t i = 0; i < n && missing; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        int word = is_word_char(c);
+        if (word && !previous_is_word) {
+            int32_t node = trie_child(trie, 0, c);
+            for (Py_ssize_t j = i + 1; node >= 0; j++) {
+                for (int32_t e = trie->nodes[node].terminal; e >= 0; e = self->entries[e].next) {
+                    const CueEntry *entry = &self->entries[e];
+                    if (first[entry->family] < 0 && run_program(self->pool + entry->start, entry->length, kind, data, n, j)) {
+                        first[entry->family] = i;
+                        missing--;
+                    }
+                }
+                if (j >= n) break;
+                node = trie_child(trie, node, PyUnicode_READ(kind, data, j));
+            }
+        }
+        previous_is_word = word;
+    }
+    PyObject *found = PyList_New(0);
+    for (Py_ssize_t f = 0; found && f < self->n_families; f++) {
+        if (first[f] < 0) continue;
+        PyObject *pair = Py_BuildValue("(nn)", f, first[f]);
+        if (!pair || PyList_Append(found, pair) < 0) Py_CLEAR(found);
+        Py_XDECREF(pair);
+    }
+    PyMem_Free(first);
+    return found;
+}
+
+static PyMethodDef CueScanner_methods[] = {
+    {"scan", (PyCFunction)CueScanner_scan, METH_O,
+     "scan(lower_cased_text) -> [(family, start)]: where each family first matches, in family order."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject CueScannerType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "pipeline._native.CueScanner",
+    .tp_basicsize = sizeof(CueScanner),
+    .tp_dealloc = (destructor)CueScanner_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "The cue lexicon's programs (pipeline.lexicon.cue_programs): CueScanner(programs, n_families).scan(text) -> "
+              "[(family, start)].",
+    .tp_methods = CueScanner_methods,
+    .tp_init = (initproc)CueScanner_init,
     .tp_new = PyType_GenericNew,
 };
 
@@ -826,7 +1079,6 @@ static Py_ssize_t token_end(const Line *l, Py_ssize_t i) {
 }
 
 static int is_decimal(Py_UCS4 c) { return c < 128 ? (c >= '0' && c <= '9') : Py_UNICODE_ISDECIMAL(c); }
-static int is_word(Py_UCS4 c) { return c == '_' || is_alnum(c); }
 
 /* segment._NUMBER: -?[.,]?\d[\d,.-]*\.?\Z */
 static int is_number(const Line *l, Py_ssize_t s, Py_ssize_t e) {
@@ -889,7 +1141,7 @@ static int ends_sentence(PyObject *abbreviations, const Line *l, Py_ssize_t s, P
     if (error) return -1;
     if (fs < 0) return 1;
     Py_UCS4 first = at(l, s);
-    int initial = e - s == 2 && is_word(first) && !is_decimal(first);
+    int initial = e - s == 2 && is_word_char(first) && !is_decimal(first);
     if (initial || is_number(l, s, e)) {
         Py_UCS4 f = at(l, fs);
         if ((fe - fs == 1 && (f == ';' || f == ':' || f == ',' || f == '.' || f == '!' || f == '?')) || Py_UNICODE_ISLOWER(f)) return 0;
@@ -1069,7 +1321,7 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__native(void) {
-    if (PyType_Ready(&WordIndexType) < 0 || PyType_Ready(&PrefixScannerType) < 0) return NULL;
+    if (PyType_Ready(&WordIndexType) < 0 || PyType_Ready(&PrefixScannerType) < 0 || PyType_Ready(&CueScannerType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
     Py_INCREF(&WordIndexType);
@@ -1081,6 +1333,12 @@ PyMODINIT_FUNC PyInit__native(void) {
     Py_INCREF(&PrefixScannerType);
     if (PyModule_AddObject(m, "PrefixScanner", (PyObject *)&PrefixScannerType) < 0) {
         Py_DECREF(&PrefixScannerType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&CueScannerType);
+    if (PyModule_AddObject(m, "CueScanner", (PyObject *)&CueScannerType) < 0) {
+        Py_DECREF(&CueScannerType);
         Py_DECREF(m);
         return NULL;
     }

@@ -26,13 +26,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import native as _native  # the compiled half (pipeline/_native.c), or the Python reference under OSCE_STANCE_PURE=1
-from .features import _ALL_PREFIXES, _NEGATORS, ALONE, analyze, article_features, document, native_inputs
+from .features import _NEGATORS, ALONE, analyze, article_features, document, native_inputs
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
-
-# The cue lexicon's prefixes as a compiled trie (the lexicon's, not a model's: one per process, built in microseconds).
-_PREFIX_SCANNER = _native.compiled.PrefixScanner(_ALL_PREFIXES) if _native.compiled is not None else None
 
 __all__ = ["FORMAT_VERSION", "ModelError", "LinearModel"]
 
@@ -198,7 +195,7 @@ class LinearModel:
 
     def _native_probabilities(self, texts: Sequence[str], osce: Sequence[bool], same_article: bool) -> np.ndarray:
         """:meth:`predict_proba` through the compiled core: one call for all the sentences."""
-        words, others = native_inputs(texts, osce, same_article, _PREFIX_SCANNER.scan)
+        words, others = native_inputs(texts, osce, same_article)
         index = self.index
         extra = [[j for j in map(index.get, feats) if j is not None] for feats in others]
         out = np.frombuffer(self._word_index.probabilities(words, extra), dtype=np.float64)

@@ -13,11 +13,13 @@ input to the vectorizer).  ``core`` builds an article's features with
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
+from . import native
 from .budget import check as _check_budget
-from .lexicon import COOPERATIVE_FAMILIES, CRITICAL_FAMILIES, families, has_special_folds, literal_prefixes, longest_first
+from .lexicon import COOPERATIVE_FAMILIES, CRITICAL_FAMILIES, cue_programs, families, has_special_folds, literal_prefixes, longest_first
 from .lexicon import VERSION as LEXICON_VERSION
 from .names import canonical
 
@@ -50,28 +52,31 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _PREFIX = 8  # characters: a longer prefix rules out more word starts (13,420 tries on 200 corpus articles at 5, 7,160 at 8)
 # (name, the family's pattern, the same pattern without IGNORECASE for lower-cased text, its literal prefixes)
 _CUE_FAMILIES = [
-    (name, pattern, re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE),
-     literal_prefixes(pattern, _PREFIX) if pattern.pattern.startswith(r"\b(?:") else None)
+    (name, pattern, re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE), literal_prefixes(pattern, _PREFIX))
     for name, pattern in families()
     if name != "negation"
 ]
 if any(c.isupper() for _, p, _, _ in _CUE_FAMILIES for c in re.sub(r"\\.", "", p.pattern)):
     raise ImportError("lexicon patterns must be written in lower case (they are matched against lower-cased text)")
+# The same families as the compiled scan reads them (pipeline/_native.c's CueScanner): (literal, family index, program).
+_PROGRAMS = [cue_programs(pattern) for _, pattern, _, _ in _CUE_FAMILIES]
+if None in _PROGRAMS:
+    raise ImportError("every cue family must be \\b(?:...) of alternatives the compiled scan can run (see lexicon.cue_programs)")
+CUE_PROGRAMS = tuple(dict.fromkeys((literal, i, program) for i, programs in enumerate(_PROGRAMS) for literal, program in programs))
 
 
 # One pass of one regex finds which prefixes begin each word: the longest prefix wins, so the
 # match at a word start is the longest prefix there, and every shorter prefix found there is
 # a prefix of it.  _FAMILIES_AFTER maps each prefix to the families any of its own prefixes
 # (itself included) belongs to, so no family that could match is skipped.
-_ALL_PREFIXES = sorted({p for *_, prefixes in _CUE_FAMILIES if prefixes for p in prefixes}, key=lambda p: (-len(p), p))
+_ALL_PREFIXES = sorted({p for *_, prefixes in _CUE_FAMILIES for p in prefixes}, key=lambda p: (-len(p), p))
 _PREFIX_RE = re.compile(r"\b(?=\w)(?=(" + longest_first(_ALL_PREFIXES) + "))")  # zero-width: overlaps count
 _FAMILIES_AFTER = {
-    p: tuple(i for i, (*_, prefixes) in enumerate(_CUE_FAMILIES) if prefixes and any(p[:k] in prefixes for k in range(1, len(p) + 1)))
+    p: tuple(i for i, (*_, prefixes) in enumerate(_CUE_FAMILIES) if any(p[:k] in prefixes for k in range(1, len(p) + 1)))
     for p in _ALL_PREFIXES
 }
 _LOWER_PATTERNS = tuple(lower for _, _, lower, _ in _CUE_FAMILIES)
 _TRIES_AFTER = {p: tuple((i, _LOWER_PATTERNS[i].match) for i in families) for p, families in _FAMILIES_AFTER.items()}
-_ALWAYS_SEARCHED = frozenset(i for i, (*_, prefixes) in enumerate(_CUE_FAMILIES) if prefixes is None)
 _NEGATED = re.compile(r"\b(?:not|no|never|without|nor|neither|hardly|cannot|lack\w*|absence|far from|nobody)\W+(?:\w+\W+){0,3}$", re.I)
 # Lower case, every word of _NEGATED contains one of these ("cannot" and "nobody" contain "no"), so a window that holds
 # none of them cannot match.  (Valid on lower-cased text without FOLD_SPECIAL characters, as the fast path requires.)
@@ -148,21 +153,21 @@ def word_text(text: str) -> str:
     return text.lower().replace("n't", " not")
 
 
-def native_inputs(texts: Sequence[str], osce: Sequence[bool], same_article: bool,
-                  prefix_hits: Callable[[str], list[tuple[int, str]]] | None = None) -> tuple[list[str], list[list[str]]]:
+def native_inputs(texts: Sequence[str], osce: Sequence[bool], same_article: bool) -> tuple[list[str], list[list[str]]]:
     """What the native core reads for each sentence: the text its word features come from, and its other features.
 
     The word features (``w:``, ``neg:``, bigrams) are read by ``pipeline/_native.c`` from the canonical,
     lower-cased text with "n't" as " not", exactly as :func:`_sentence_features` reads them; the target, cue
-    and context features are found here, by the same code as :func:`article_features` and :func:`analyze`.
-    ``prefix_hits`` (the compiled ``PrefixScanner.scan``) finds the cue prefixes that ``_PREFIX_RE`` finds.
+    and context features are found here, by the same code as :func:`article_features` and :func:`analyze`,
+    except that the compiled ``CueScanner`` finds where each cue family first matches (:func:`first_matches`'s job).
     """
+    scan = _cue_scanner().scan
     canon, matches = [], []
     for i, t in enumerate(texts):
         if not i & 63:
             _check_budget()
         canon.append(canonical(t.replace(_CONTEXT_MARK, " ")))
-        matches.append(_cue_matches(canon[-1], prefix_hits))
+        matches.append(_cue_matches(canon[-1], scan))
     if same_article:
         contexts = _contexts([frozenset(name for name, _ in m) if o else frozenset() for m, o in zip(matches, osce)])
     else:
@@ -244,6 +249,12 @@ def cue_families(text: str) -> frozenset[str]:
     return frozenset(name for name, _ in _cue_matches(canonical(text)))
 
 
+@functools.cache
+def _cue_scanner():
+    """The compiled scan of the cue programs (built once, in microseconds, on the compiled path's first use)."""
+    return native.compiled.CueScanner(CUE_PROGRAMS, len(_CUE_FAMILIES))
+
+
 def prefix_hits(low: str) -> list[tuple[int, str]]:
     """``(start, prefix)`` for each word start of lower-cased ``low`` that begins with a cue prefix (the longest one).
 
@@ -252,29 +263,33 @@ def prefix_hits(low: str) -> list[tuple[int, str]]:
     return [(hit.start(), hit.group(1)) for hit in _PREFIX_RE.finditer(low)]
 
 
-def _cue_matches(text: str, hits: Callable[[str], list[tuple[int, str]]] | None = None) -> tuple[tuple[str, bool], ...]:
+def first_matches(low: str) -> list[tuple[int, int]]:
+    """``(family index, start)`` of each cue family's first match in lower-cased ``low`` (without special case folds), in
+    family order: the families' patterns' searches, as the readable reference of the compiled ``CueScanner.scan``.
+
+    Word starts come in ascending order, so the first start where a family matches is where its pattern's search
+    matches; a family found is not tried again.
+    """
+    first: dict[int, int] = {}
+    for start, prefix in prefix_hits(low):
+        for i, match_at in _TRIES_AFTER[prefix]:
+            if i not in first and match_at(low, start):
+                first[i] = start
+    return sorted(first.items())
+
+
+def _cue_matches(text: str, scan: Callable[[str], list[tuple[int, int]]] | None = None) -> tuple[tuple[str, bool], ...]:
     """``(family, negated)`` for each family found, in family order (the fast path of :func:`cue_features`).
 
-    ``hits`` finds the cue prefixes at word starts (:func:`prefix_hits`, or its compiled twin).
+    ``scan`` finds each family's first match (:func:`first_matches`, or its compiled twin).
     """
     if has_special_folds(text):  # text with special case folds takes the reference path
         return _searched_matches(text)
     low = text.lower()
-    # Word starts come in ascending order, so the first start where a family matches gives the
-    # match its pattern's search would find; a family found is not tried again.
-    first: dict[int, re.Match] = {i: m for i in _ALWAYS_SEARCHED if (m := _LOWER_PATTERNS[i].search(low))}
-    for start, prefix in (hits or prefix_hits)(low):
-        for i, match_at in _TRIES_AFTER[prefix]:
-            if i not in first and (match := match_at(low, start)):
-                first[i] = match
-    found = [(_CUE_FAMILIES[i][0], first[i]) for i in sorted(first)]
-    if not found:
-        return ()
     # _NEGATED can only match in a window that holds one of its words: where the 40 characters before a cue hold
     # none, the cue is not negated and the window search is skipped.
-    return tuple((name, _NEGATOR_PART.search(low, max(0, match.start() - 40), match.start()) is not None
-                   and _negated_before(text, match.start()))
-                 for name, match in found)
+    return tuple((_CUE_FAMILIES[i][0], _NEGATOR_PART.search(low, max(0, start - 40), start) is not None and _negated_before(text, start))
+                 for i, start in (scan or first_matches)(low))
 
 
 def _searched_matches(text: str) -> tuple[tuple[str, bool], ...]:

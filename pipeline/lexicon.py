@@ -15,7 +15,7 @@ try:  # Python >= 3.11
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse
 
-__all__ = ["Lexicons", "DEFAULT_LEXICONS", "VERSION", "families", "literal_prefixes", "FOLD_SPECIAL", "has_special_folds", "COOPERATIVE_FAMILIES",
+__all__ = ["Lexicons", "DEFAULT_LEXICONS", "VERSION", "families", "literal_prefixes", "cue_programs", "FOLD_SPECIAL", "has_special_folds", "COOPERATIVE_FAMILIES",
            "CRITICAL_FAMILIES", "longest_first"]
 
 # Characters that re.IGNORECASE folds differently from str.lower() (or whose lower case is longer):
@@ -227,6 +227,92 @@ def literal_prefixes(pattern: re.Pattern, n: int = 3, lower: bool = True, spaces
     """
     found = _prefixes(list(_sre_parse.parse(pattern.pattern, pattern.flags)), n, fold=lower, spaces=spaces)
     return None if "" in found else frozenset(f.lower() if lower else f for f in found)
+
+
+# The operations of a cue program (pipeline/_native.c's CueScanner runs them; every other character is a literal one).
+WORD_STAR, WORD_PLUS, BOUNDARY, OPTIONAL_WORD = "\x01", "\x02", "\x03", "\x04"  # \w*  \w+  \b  (?:\w+ )?
+_MAX_SPELLINGS = 256  # per alternative: the lexicon's largest has 18
+
+
+def cue_programs(pattern: re.Pattern) -> list[tuple[str, str]] | None:
+    """A family's pattern ``\\b(?:...)`` written as ``(literal, program)`` pairs: a match begins a word with the literal, and
+    the program matches what follows it.
+
+    Optional parts, alternations and small classes are spelled out; what remains are the four operations above, and
+    literal characters.  A program's ``\\w*`` or ``\\w+`` is followed by its end or by a character that is not a word
+    character, so it reads to the word's end.  ``None`` where an alternative uses anything else (the scan cannot
+    run that family).
+
+    >>> cue_programs(re.compile(r"\\b(?:honou?r\\b|den(?:y|ies) (?:\\w+ )?access|prais\\w+)"))
+    [('honour', '\\x03'), ('honor', '\\x03'), ('deny ', '\\x04access'), ('denies ', '\\x04access'), ('prais', '\\x02')]
+    """
+    if not pattern.pattern.startswith(r"\b(?:"):
+        return None
+    programs = []
+    for spelling in _spellings(list(_sre_parse.parse(pattern.pattern[2:], pattern.flags))) or [None]:
+        if spelling is None or not _runs_to_word_ends(spelling):
+            return None
+        literal = re.match(r"[^\x01-\x04]*", spelling).group()
+        programs.append((literal, spelling[len(literal):]))
+    return programs
+
+
+def _is_word_class(op, arg) -> bool:
+    return op == _sre_parse.IN and len(arg) == 1 and arg[0] == (_sre_parse.CATEGORY, _sre_parse.CATEGORY_WORD)
+
+
+def _spellings(seq) -> list[str] | None:
+    """Every spelling of a parsed sequence, in the order the regex tries them (None: not a program)."""
+    out = [""]
+    for op, arg in seq:
+        if op == _sre_parse.LITERAL:
+            options = [chr(arg)]
+        elif op == _sre_parse.AT and arg == _sre_parse.AT_BOUNDARY:
+            options = [BOUNDARY]
+        elif op == _sre_parse.IN and len(arg) <= 8 and all(o == _sre_parse.LITERAL for o, _ in arg):
+            options = [chr(c) for _, c in arg]
+        elif op == _sre_parse.SUBPATTERN and not (arg[1] or arg[2]):
+            options = _spellings(list(arg[-1]))
+        elif op == _sre_parse.BRANCH:
+            branches = [_spellings(list(branch)) for branch in arg[1]]
+            options = None if None in branches else [x for b in branches for x in b]
+        elif op == _sre_parse.MAX_REPEAT and len(arg[2]) == 1 and _is_word_class(*arg[2][0]) and arg[:2] in ((0, _sre_parse.MAXREPEAT),
+                                                                                                              (1, _sre_parse.MAXREPEAT)):
+            options = [WORD_STAR if arg[0] == 0 else WORD_PLUS]
+        elif op == _sre_parse.MAX_REPEAT and arg[:2] == (0, 1):
+            body = list(arg[2])
+            if len(body) == 1 and body[0][0] == _sre_parse.SUBPATTERN and not (body[0][1][1] or body[0][1][2]):
+                body = list(body[0][1][-1])
+            word_plus = (_sre_parse.MAX_REPEAT, (1, _sre_parse.MAXREPEAT, None))
+            if len(body) == 2 and body[0][0] == word_plus[0] and body[0][1][:2] == word_plus[1][:2] and len(body[0][1][2]) == 1 \
+                    and _is_word_class(*body[0][1][2][0]) and body[1] == (_sre_parse.LITERAL, ord(" ")):
+                options = [OPTIONAL_WORD]
+            else:
+                taken = _spellings(body)
+                options = None if taken is None else [*taken, ""]  # greedy: with the part first
+        else:
+            options = None
+        if options is None:
+            return None
+        out = [a + b for a in out for b in options]
+        if len(out) > _MAX_SPELLINGS:
+            return None
+    return out
+
+
+def _runs_to_word_ends(spelling: str) -> bool:
+    """Whether a spelling begins with a word character, and each \\w* or \\w+ in it ends it or stands before a character
+    that is not a word character (so that reading to the word's end is the only way it can match), and each (?:\\w+ )? is
+    followed by a literal character."""
+    if not re.match(r"\w", spelling):
+        return False
+    for k, c in enumerate(spelling):
+        after = spelling[k + 1: k + 2]
+        if c in (WORD_STAR, WORD_PLUS) and after and (after <= OPTIONAL_WORD or re.match(r"\w", after)):
+            return False
+        if c == OPTIONAL_WORD and (not after or after <= OPTIONAL_WORD):
+            return False
+    return True
 
 
 def longest_first(words) -> str:

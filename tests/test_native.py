@@ -132,6 +132,68 @@ def test_native_prefix_scan_on_every_corpus_sentence(corpus_articles):
             assert scanner.scan(line.lower()) == prefix_hits(line.lower())
 
 
+def _regex_first_matches(low):
+    from pipeline.features import _CUE_FAMILIES
+
+    return [(i, m.start()) for i, (_, _, lower, _) in enumerate(_CUE_FAMILIES) if (m := lower.search(low))]
+
+
+CUE_PROGRAM_TEXT = st.lists(st.sampled_from(["deny", "denied ", "den", "ies", "access", "entry", "visas", "x ", "__ ", "honour", "honor", "ed",
+                                              "s", "lack", "ing", " of ", "objectiv", "ity", "stopp", "stop", "the", "its", "withdr", "a", "e",
+                                              "w", "well", "-", " ", "organi", "z", "ed", "capp", "trust", "ful", "met", "aid", "é", "émigré",
+                                              "9", "_", " ", "praise", "prais", "co-operat", "in good faith", "no ", "n't", "ǅ"]),
+                            max_size=25).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TOKEN_TEXT.map(str.lower) | CUE_TEXT | CUE_PROGRAM_TEXT)
+def test_native_cue_scan_finds_where_each_family_first_matches(text):
+    from pipeline.features import _cue_scanner, first_matches
+    from pipeline.lexicon import has_special_folds
+
+    if has_special_folds(text):
+        return  # such text takes the families' case-blind searches instead (features._cue_matches)
+    want = _regex_first_matches(text)
+    assert _cue_scanner().scan(text) == want
+    assert first_matches(text) == want
+
+
+def test_native_cue_scan_on_every_corpus_sentence(corpus_articles):
+    from pipeline.features import _cue_scanner
+    from pipeline.lexicon import has_special_folds
+    from pipeline.names import canonical
+
+    scan, found = _cue_scanner().scan, 0
+    for article in corpus_articles:
+        for line in (article.title or "", *article.body.split("\n")):
+            low = canonical(line).lower()
+            if not has_special_folds(low):
+                got = scan(low)
+                assert got == _regex_first_matches(low), line
+                found += len(got)
+    assert found > 10_000  # the families were exercised
+
+
+def test_cue_programs_spell_out_a_family_and_refuse_what_the_scan_cannot_run():
+    import re
+
+    from pipeline.lexicon import BOUNDARY, OPTIONAL_WORD, WORD_PLUS, WORD_STAR, cue_programs
+
+    assert cue_programs(re.compile(r"\b(?:withdr[ae]w\w* (?:the )?invitation|capp(?:ed|ing)\b|den(?:y|ies) (?:\w+ )?access)")) == [
+        ("withdraw", WORD_STAR + " the invitation"), ("withdraw", WORD_STAR + " invitation"), ("withdrew", WORD_STAR + " the invitation"),
+        ("withdrew", WORD_STAR + " invitation"), ("capped", BOUNDARY), ("capping", BOUNDARY), ("deny ", OPTIONAL_WORD + "access"),
+        ("denies ", OPTIONAL_WORD + "access")]
+    assert cue_programs(re.compile(r"\b(?:prais\w+)")) == [("prais", WORD_PLUS)]
+    # \w* before a word character, a wildcard, a class of ranges, no leading \b: the scan cannot run these
+    for source in (r"\b(?:a\w*b)", r"\b(?:a.b)", r"\b(?:[a-z]x)", r"(?:ab)", r"\b(?:\w+ab)", r"\b(?:ab|c+d)"):
+        assert cue_programs(re.compile(source)) is None, source
+    native.CueScanner([("a", 0, "")], 1)
+    with pytest.raises(TypeError):
+        native.CueScanner([("", 0, "")], 1)
+    with pytest.raises(TypeError):
+        native.CueScanner([("a", 1, "")], 1)
+
+
 def _word_start_patterns():
     from pipeline import names, target
 
