@@ -689,55 +689,114 @@ static int PrefixScanner_init(PrefixScanner *self, PyObject *args, PyObject *kwd
     return trie_finish(&self->trie);
 }
 
-static PyObject *PrefixScanner_scan(PrefixScanner *self, PyObject *text) {
+/* The next word start at or after *from (a \w character after a non-\w one or at the text's start) where one of the
+ * prefixes begins, or -1: its longest prefix in *best.  *from moves past it. */
+static Py_ssize_t next_hit(const PrefixScanner *self, int kind, const void *data, Py_ssize_t n, Py_ssize_t *from, int32_t *best) {
+    const Trie *trie = &self->trie;
+    for (Py_ssize_t i = *from; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!is_word_char(c) || (i > 0 && is_word_char(PyUnicode_READ(kind, data, i - 1)))) continue;
+        int32_t node = trie_child(trie, 0, c);
+        *best = -1;
+        for (Py_ssize_t j = i + 1; node >= 0; j++) {
+            if (trie->nodes[node].terminal >= 0) *best = trie->nodes[node].terminal;
+            if (j >= n) break;
+            Py_UCS4 next = PyUnicode_READ(kind, data, j);
+            if (self->spaces && is_any_space(next)) { /* the whole run of whitespace is one " " */
+                while (j + 1 < n && is_any_space(PyUnicode_READ(kind, data, j + 1))) j++;
+                next = ' ';
+            }
+            node = trie_child(trie, node, next);
+        }
+        if (*best >= 0) {
+            *from = i + 1;
+            return i;
+        }
+    }
+    *from = n;
+    return -1;
+}
+
+static int check_scanner(const PrefixScanner *self, PyObject *text) {
     if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "scan() takes a str");
-        return NULL;
+        PyErr_SetString(PyExc_TypeError, "PrefixScanner: the text must be a str");
+        return -1;
     }
     if (!self->trie.edges) {
         PyErr_SetString(PyExc_ValueError, "PrefixScanner was not initialised");
-        return NULL;
+        return -1;
     }
+    return 0;
+}
+
+static PyObject *PrefixScanner_scan(PrefixScanner *self, PyObject *text) {
+    if (check_scanner(self, text) < 0) return NULL;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), from = 0, start;
+    int32_t best;
     PyObject *hits = PyList_New(0);
-    if (!hits) return NULL;
-    int previous_is_word = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        int word = is_word_char(c);
-        if (word && !previous_is_word) {
-            const Trie *trie = &self->trie;
-            int32_t node = trie_child(trie, 0, c), best = -1;
-            for (Py_ssize_t j = i + 1; node >= 0; j++) {
-                if (trie->nodes[node].terminal >= 0) best = trie->nodes[node].terminal;
-                if (j >= n) break;
-                Py_UCS4 next = PyUnicode_READ(kind, data, j);
-                if (self->spaces && is_any_space(next)) { /* the whole run of whitespace is one " " */
-                    while (j + 1 < n && is_any_space(PyUnicode_READ(kind, data, j + 1))) j++;
-                    next = ' ';
-                }
-                node = trie_child(trie, node, next);
-            }
-            if (best >= 0) {
-                PyObject *hit = Py_BuildValue("(nO)", i, PyTuple_GET_ITEM(self->prefixes, best));
-                if (!hit || PyList_Append(hits, hit) < 0) {
-                    Py_XDECREF(hit);
-                    Py_DECREF(hits);
-                    return NULL;
-                }
-                Py_DECREF(hit);
-            }
-        }
-        previous_is_word = word;
+    while (hits && (start = next_hit(self, kind, data, n, &from, &best)) >= 0) {
+        PyObject *hit = Py_BuildValue("(nO)", start, PyTuple_GET_ITEM(self->prefixes, best));
+        if (!hit || PyList_Append(hits, hit) < 0) Py_CLEAR(hits);
+        Py_XDECREF(hit);
     }
     return hits;
+}
+
+/* find(text, scanned, tries, first) -> the matches of pipeline/native.py's WordStartPattern, as its finditer (a list) or,
+ * with first, its search (a match or None): at each hit of the scan of `scanned` (text, or text lower-cased to the same
+ * length), tries[prefix](text, start), where a match found before has ended. */
+static PyObject *PrefixScanner_find(PrefixScanner *self, PyObject *args) {
+    PyObject *text, *scanned, *tries;
+    int first;
+    if (!PyArg_ParseTuple(args, "UUO!p", &text, &scanned, &PyTuple_Type, &tries, &first)) return NULL;
+    if (check_scanner(self, scanned) < 0) return NULL;
+    if (PyTuple_GET_SIZE(tries) != PyTuple_GET_SIZE(self->prefixes) || PyUnicode_GET_LENGTH(scanned) != PyUnicode_GET_LENGTH(text)) {
+        PyErr_SetString(PyExc_ValueError, "find: one try per prefix, and a scanned text as long as the text");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(scanned);
+    const void *data = PyUnicode_DATA(scanned);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(scanned), from = 0, end = 0, start;
+    int32_t best;
+    PyObject *found = first ? NULL : PyList_New(0);
+    if (!first && !found) return NULL;
+    while ((start = next_hit(self, kind, data, n, &from, &best)) >= 0) {
+        if (start < end) continue;
+        PyObject *position = PyLong_FromSsize_t(start);
+        if (!position) goto fail;
+        PyObject *call[2] = {text, position};
+        PyObject *match = PyObject_Vectorcall(PyTuple_GET_ITEM(tries, best), call, 2, NULL);
+        Py_DECREF(position);
+        if (!match) goto fail;
+        if (match == Py_None) {
+            Py_DECREF(match);
+            continue;
+        }
+        if (first) return match;
+        PyObject *stop = PyObject_CallMethod(match, "end", NULL);
+        end = stop ? PyLong_AsSsize_t(stop) : -1;
+        Py_XDECREF(stop);
+        if ((end == -1 && PyErr_Occurred()) || PyList_Append(found, match) < 0) {
+            Py_DECREF(match);
+            goto fail;
+        }
+        Py_DECREF(match);
+    }
+    if (first) Py_RETURN_NONE;
+    return found;
+fail:
+    Py_XDECREF(found);
+    return NULL;
 }
 
 static PyMethodDef PrefixScanner_methods[] = {
     {"scan", (PyCFunction)PrefixScanner_scan, METH_O,
      "scan(text) -> [(start, prefix)]: the longest prefix beginning each word start of text that has one."},
+    {"find", (PyCFunction)PrefixScanner_find, METH_VARARGS,
+     "find(text, scanned, tries, first) -> the matches of tries[prefix](text, start) at the scan's hits in scanned, "
+     "each after the last one's end (all of them, or with first the first match or None)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1236,11 +1295,9 @@ fail:
 }
 
 /* ---------------------------------------------------------------------------------------------------------------
- * The bootstrap interval's resampled means (pipeline/score.py's aggregate): for each row of indices, the mean of the
- * values it picks, bit for bit what numpy computes for np.add.reduce(values[indices], axis=1) / n, without building the
- * B x n array: numpy's reduction starts from 0.0 and adds the pairwise sum of the row (numpy's pairwise_sum: below 8
- * values in order; up to 128 with eight accumulators; above, halves rounded to multiples of 8).  tests/test_score.py
- * holds it to numpy on every size up to 300. */
+ * An article's numbers (pipeline/score.py's aggregate), bit for bit what numpy computes.  numpy's pairwise sum: below 8
+ * values in order; up to 128 with eight accumulators; above, halves rounded to multiples of 8.  A mean is numpy's add.reduce
+ * (0.0 plus the pairwise sum) divided by the count. */
 static double pairwise_sum(const double *a, Py_ssize_t n) {
     if (n < 8) {
         double res = 0.0;
@@ -1262,51 +1319,158 @@ static double pairwise_sum(const double *a, Py_ssize_t n) {
     return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
 }
 
-/* bootstrap_means(values, indices) -> bytearray of float64: values a buffer of n float64, indices of B * n int64. */
-static PyObject *native_bootstrap_means(PyObject *module, PyObject *args) {
+/* The k-th smallest of a[lo:hi] put at a[k], smaller ones before it and larger ones after (numpy's partition, in the
+ * values it leaves at k).  Quickselect with the median of three; a range that has not shrunk enough after 40 rounds is
+ * sorted instead, so that no input can make it quadratic. */
+static int compare_doubles(const void *x, const void *y) {
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+static void select_nth(double *a, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t k) {
+    for (int round = 0; hi - lo > 1; round++) {
+        if (round == 40) {
+            qsort(a + lo, (size_t)(hi - lo), sizeof(double), compare_doubles);
+            return;
+        }
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        double x = a[lo], y = a[mid], z = a[hi - 1];
+        double pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        Py_ssize_t i = lo, j = hi - 1;
+        while (i <= j) { /* Hoare's partition: a[lo:i] <= pivot, a[j+1:hi] >= pivot */
+            while (a[i] < pivot) i++;
+            while (a[j] > pivot) j--;
+            if (i <= j) {
+                double t = a[i];
+                a[i++] = a[j];
+                a[j--] = t;
+            }
+        }
+        if (k <= j) hi = j + 1;
+        else if (k >= i) lo = i;
+        else return; /* between the two parts: equal to the pivot, and in place */
+    }
+}
+
+/* stance_summary(probabilities, n_labels, osce, coop, crit, indices, positions) -> (counts, mean, order): what
+ * pipeline/score.py's aggregate computes from an article's sentence probabilities (n x n_labels float64) and its OSCE
+ * sentences (osce: n bytes, 0 or 1).  Over the OSCE sentences: how many have each label as their most probable (the
+ * first of equal ones, as argmax), and the mean of P(coop) - P(crit); with a bootstrap plan (indices: B x n_osce int64),
+ * the values at `positions` of the B resampled means sorted (a sorted tuple of positions), else order is ().
+ *
+ * Bit for bit what numpy computes: a mean is numpy's add.reduce (0.0 plus numpy's pairwise sum) divided by the count, and
+ * the k-th smallest of the means is one value however it is found.  tests/test_native.py holds it to numpy. */
+static PyObject *native_stance_summary(PyObject *module, PyObject *args) {
     (void)module;
-    Py_buffer values, indices;
-    if (!PyArg_ParseTuple(args, "y*y*", &values, &indices)) return NULL;
+    Py_buffer probabilities, osce;
+    Py_ssize_t n_labels, coop, crit;
+    PyObject *indices_object, *positions;
+    if (!PyArg_ParseTuple(args, "y*ny*nnOO!", &probabilities, &n_labels, &osce, &coop, &crit, &indices_object, &PyTuple_Type,
+                          &positions))
+        return NULL;
     PyObject *result = NULL;
-    double *row = NULL;
-    Py_ssize_t n = values.len / (Py_ssize_t)sizeof(double);
-    if (n < 1 || values.len % (Py_ssize_t)sizeof(double) || indices.len % (n * (Py_ssize_t)sizeof(int64_t))) {
-        PyErr_SetString(PyExc_ValueError, "bootstrap_means: n float64 values and a multiple of n int64 indices");
+    Py_buffer indices = {0};
+    double *values = NULL, *means = NULL;
+    Py_ssize_t *counts = NULL;
+    Py_ssize_t n = osce.len;
+    const uint8_t *in_osce = osce.buf;
+    if (n_labels < 1 || coop < 0 || coop >= n_labels || crit < 0 || crit >= n_labels
+        || probabilities.len != n * n_labels * (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "stance_summary: probabilities must be n x n_labels float64, one osce byte a sentence");
         goto done;
     }
-    Py_ssize_t rows = indices.len / (n * (Py_ssize_t)sizeof(int64_t));
-    const double *v = values.buf;
-    const int64_t *idx = indices.buf;
-    if (!(row = PyMem_Malloc((size_t)n * sizeof(double)))) {
+    if (indices_object != Py_None && PyObject_GetBuffer(indices_object, &indices, PyBUF_SIMPLE) < 0) goto done;
+    values = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(double));
+    counts = PyMem_Calloc((size_t)n_labels, sizeof(Py_ssize_t));
+    if (!values || !counts) {
         PyErr_NoMemory();
         goto done;
     }
-    if (!(result = PyByteArray_FromStringAndSize(NULL, rows * (Py_ssize_t)sizeof(double)))) goto done;
-    double *out = (double *)PyByteArray_AS_STRING(result);
-    for (Py_ssize_t b = 0; b < rows; b++) {
-        for (Py_ssize_t i = 0; i < n; i++) {
-            int64_t j = idx[b * n + i];
-            if (j < 0 || j >= n) {
-                PyErr_SetString(PyExc_IndexError, "bootstrap_means: an index out of range");
-                Py_CLEAR(result);
-                goto done;
-            }
-            row[i] = v[j];
-        }
-        out[b] = (0.0 + pairwise_sum(row, n)) / (double)n;
+    const double *p = probabilities.buf;
+    Py_ssize_t n_osce = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!in_osce[i]) continue;
+        const double *row = p + i * n_labels;
+        Py_ssize_t best = 0;
+        for (Py_ssize_t k = 1; k < n_labels; k++)
+            if (row[k] > row[best]) best = k;
+        counts[best]++;
+        values[n_osce++] = row[coop] - row[crit];
     }
+    double mean = n_osce ? (0.0 + pairwise_sum(values, n_osce)) / (double)n_osce : NAN;
+    PyObject *order = NULL;
+    if (indices.buf) {
+        Py_ssize_t n_positions = PyTuple_GET_SIZE(positions);
+        if (n_osce < 1 || indices.len % (n_osce * (Py_ssize_t)sizeof(int64_t))) {
+            PyErr_SetString(PyExc_ValueError, "stance_summary: indices must be B x n_osce int64");
+            goto done;
+        }
+        Py_ssize_t rows = indices.len / (n_osce * (Py_ssize_t)sizeof(int64_t));
+        const int64_t *idx = indices.buf;
+        double *row = PyMem_Malloc((size_t)n_osce * sizeof(double));
+        if (!row || !(means = PyMem_Malloc((size_t)(rows ? rows : 1) * sizeof(double)))) {
+            PyMem_Free(row);
+            PyErr_NoMemory();
+            goto done;
+        }
+        for (Py_ssize_t b = 0; b < rows; b++) {
+            for (Py_ssize_t i = 0; i < n_osce; i++) {
+                int64_t j = idx[b * n_osce + i];
+                if (j < 0 || j >= n_osce) {
+                    PyMem_Free(row);
+                    PyErr_SetString(PyExc_IndexError, "stance_summary: an index out of range");
+                    goto done;
+                }
+                row[i] = values[j];
+            }
+            means[b] = (0.0 + pairwise_sum(row, n_osce)) / (double)n_osce;
+        }
+        PyMem_Free(row);
+        if (!(order = PyTuple_New(n_positions))) goto done;
+        Py_ssize_t from = 0;
+        for (Py_ssize_t q = 0; q < n_positions; q++) {
+            Py_ssize_t k = PyLong_AsSsize_t(PyTuple_GET_ITEM(positions, q));
+            if (k == -1 && PyErr_Occurred()) goto order_failed;
+            if (k < from || k >= rows) {
+                PyErr_SetString(PyExc_ValueError, "stance_summary: positions must be sorted and within the resamples");
+                goto order_failed;
+            }
+            select_nth(means, from, rows, k);
+            PyObject *value = PyFloat_FromDouble(means[k]);
+            if (!value) goto order_failed;
+            PyTuple_SET_ITEM(order, q, value);
+            from = k + 1;
+        }
+    } else if (!(order = PyTuple_New(0))) {
+        goto done;
+    }
+    PyObject *count_list = PyList_New(n_labels);
+    for (Py_ssize_t k = 0; count_list && k < n_labels; k++) {
+        PyObject *c = PyLong_FromSsize_t(counts[k]);
+        if (!c) Py_CLEAR(count_list);
+        else PyList_SET_ITEM(count_list, k, c);
+    }
+    if (count_list) result = Py_BuildValue("(NdN)", count_list, mean, order);
+    else Py_DECREF(order);
+    goto done;
+order_failed:
+    Py_DECREF(order);
 done:
-    PyMem_Free(row);
-    PyBuffer_Release(&values);
-    PyBuffer_Release(&indices);
+    PyMem_Free(values);
+    PyMem_Free(means);
+    PyMem_Free(counts);
+    if (indices.buf) PyBuffer_Release(&indices);
+    PyBuffer_Release(&probabilities);
+    PyBuffer_Release(&osce);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
     {"tokens", native_tokens, METH_O, "tokens(text) -> the word tokens the native core reads."},
     {"words", native_words, METH_VARARGS, "words(text, limit=-1) -> the first limit words of ingest's word regex."},
-    {"bootstrap_means", native_bootstrap_means, METH_VARARGS,
-     "bootstrap_means(values, indices) -> bytearray: the mean of each row of indices' picks (numpy's sums, bit for bit)."},
+    {"stance_summary", native_stance_summary, METH_VARARGS,
+     "stance_summary(probabilities, n_labels, osce, coop, crit, indices, positions) -> (counts, mean, order): "
+     "pipeline.score.aggregate's numbers (numpy's, bit for bit)."},
     {"sentence_spans", native_sentence_spans, METH_VARARGS,
      "sentence_spans(text, abbreviations, max_chars) -> [(start, end)]: pipeline.segment's sentences."},
     {NULL, NULL, 0, NULL},

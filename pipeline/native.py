@@ -96,38 +96,32 @@ class WordStartPattern:
         # is that prefix or a shorter one (a longer one would have been reported).  In the pattern's own order, so
         # the first alternative that matches is the one the whole pattern's match takes.
         subsets: dict[tuple[int, ...], re.Pattern] = {}
-        self._by_prefix: dict[str, re.Pattern] = {}
+        by_prefix: dict[str, re.Pattern] = {}
         for p in every:
             subset = tuple(i for i, found in enumerate(prefixes) if any(p[:k] in found for k in range(1, len(p) + 1)))
             if subset not in subsets:
                 subsets[subset] = (pattern if len(subset) == len(alternatives)
                                    else re.compile("|".join(f"(?:{alternatives[i]})" for i in subset), flags))
-            self._by_prefix[p] = subsets[subset]
+            by_prefix[p] = subsets[subset]
         self.prefixes = tuple(every)
+        self._tries = tuple(by_prefix[p].match for p in every)  # the scanner reports a prefix by its place in self.prefixes
         self._scanner = None
 
     def finditer(self, text: str) -> list[re.Match]:
         """``list(pattern.finditer(text))``."""
         if compiled is None or (self.lower and has_special_folds(text)):
             return list(self.pattern.finditer(text))
-        found, end, by_prefix = [], 0, self._by_prefix
-        for start, prefix in self._scan(text.lower() if self.lower else text):
-            if start >= end and (m := by_prefix[prefix].match(text, start)):
-                found.append(m)
-                end = m.end()  # finditer goes on after a match (no alternative matches empty: each begins with a word character)
-        return found
+        return self._find(text, False)
 
     def search(self, text: str) -> re.Match | None:
         """``pattern.search(text)``."""
         if compiled is None or (self.lower and has_special_folds(text)):
             return self.pattern.search(text)
-        by_prefix = self._by_prefix
-        for start, prefix in self._scan(text.lower() if self.lower else text):
-            if m := by_prefix[prefix].match(text, start):
-                return m
-        return None
+        return self._find(text, True)
 
-    def _scan(self, text: str) -> list[tuple[int, str]]:
+    def _find(self, text: str, first: bool):
+        # The scan and the tries at its hits in one compiled call; finditer goes on after a match (no alternative matches
+        # empty: each begins with a word character).  Lower-cased text without special case folds is as long as the text.
         if self._scanner is None:  # built on first use (microseconds), from the module in use then
             self._scanner = compiled.PrefixScanner(self.prefixes, spaces=True)
-        return self._scanner.scan(text)
+        return self._scanner.find(text, text.lower() if self.lower else text, self._tries, first)

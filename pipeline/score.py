@@ -120,17 +120,17 @@ def _order_statistics(n: int, q: float) -> tuple[int, int]:
     return lo, min(lo + 1, n - 1)
 
 
-_PERCENTILE_ORDER = sorted({*_order_statistics(BOOTSTRAP_SAMPLES, 2.5), *_order_statistics(BOOTSTRAP_SAMPLES, 97.5)})
+_PERCENTILE_ORDER = tuple(sorted({*_order_statistics(BOOTSTRAP_SAMPLES, 2.5), *_order_statistics(BOOTSTRAP_SAMPLES, 97.5)}))
 
 
-def _percentile(sorted_values: np.ndarray, q: float) -> float:
-    """``np.percentile(values, q)`` (linear method, bit for bit), without its overhead, of values that are sorted at least
-    at the two positions :func:`_order_statistics` names (``ndarray.partition`` puts them there)."""
-    h = (q / 100) * (len(sorted_values) - 1)
-    lo, hi = _order_statistics(len(sorted_values), q)
+def _percentile(value_at, n: int, q: float) -> float:
+    """``np.percentile(values, q)`` (linear method, bit for bit) of ``n`` values, without its overhead, from ``value_at``: the
+    sorted values at (at least) the two positions :func:`_order_statistics` names."""
+    h = (q / 100) * (n - 1)
+    lo, hi = _order_statistics(n, q)
     t = h - lo
-    a = float(sorted_values[lo])
-    b = float(sorted_values[hi])
+    a = float(value_at[lo])
+    b = float(value_at[hi])
     return b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t
 
 
@@ -143,28 +143,32 @@ def aggregate(probabilities: np.ndarray, osce: Sequence[bool], labels: Sequence[
     (1, 0.7, 'cooperative')
     """
     coop, crit = labels.index("cooperative"), labels.index("critical")
-    mask = np.asarray(osce, dtype=bool)
-    n_osce = int(mask.sum())
+    n_osce = sum(map(bool, osce))
     if n_osce == 0:
         return {"n_osce": 0, "share_cooperative": 0.0, "share_critical": 0.0, "share_neutral": 0.0,
                 "stance": 0.0, "stance_low": 0.0, "stance_high": 0.0, "label": "no OSCE content"}
-    p = probabilities[mask]
-    per_sentence = p[:, coop] - p[:, crit]
-    counts = np.bincount(p.argmax(axis=1), minlength=len(labels))
-    shares = {name: float(counts[k] / n_osce) for k, name in enumerate(labels)}  # (predicted == k).mean(), bit for bit
-    stance = float(per_sentence.mean())
-    if n_osce <= BOOTSTRAP_MAX_SENTENCES:
-        # The resampled means (what .mean(axis=1) computes, without its overhead), and only the order statistics the
-        # two percentiles read put in place: the same bounds as a full sort.
-        indices = _bootstrap_indices(n_osce)
-        if native.compiled is not None:  # the same sums without the 1,000 x n array (bit for bit: tests/test_native.py)
-            means = np.frombuffer(native.compiled.bootstrap_means(per_sentence, indices), dtype=np.float64)
-        else:
-            means = np.add.reduce(per_sentence[indices], axis=1) / n_osce
-        means.partition(_PERCENTILE_ORDER)
-        low, high = _percentile(means, 2.5), _percentile(means, 97.5)
+    bootstrap = n_osce <= BOOTSTRAP_MAX_SENTENCES
+    if native.compiled is not None:  # the same numbers in one call (bit for bit: tests/test_native.py)
+        counts, stance, order = native.compiled.stance_summary(
+            np.ascontiguousarray(probabilities, dtype=np.float64), len(labels), bytes(map(bool, osce)), coop, crit,
+            _bootstrap_indices(n_osce) if bootstrap else None, _PERCENTILE_ORDER)
+        means = dict(zip(_PERCENTILE_ORDER, order))
     else:
-        half = 1.959964 * float(per_sentence.std()) / math.sqrt(n_osce)
+        p = probabilities[np.asarray(osce, dtype=bool)]
+        per_sentence = p[:, coop] - p[:, crit]
+        counts = np.bincount(p.argmax(axis=1), minlength=len(labels))
+        stance = float(per_sentence.mean())
+        if bootstrap:
+            # The resampled means (what .mean(axis=1) computes, without its overhead), and only the order statistics the
+            # two percentiles read put in place: the same bounds as a full sort.
+            means = np.add.reduce(per_sentence[_bootstrap_indices(n_osce)], axis=1) / n_osce
+            means.partition(_PERCENTILE_ORDER)
+    shares = {name: float(counts[k] / n_osce) for k, name in enumerate(labels)}  # (predicted == k).mean(), bit for bit
+    if bootstrap:
+        low, high = _percentile(means, BOOTSTRAP_SAMPLES, 2.5), _percentile(means, BOOTSTRAP_SAMPLES, 97.5)
+    else:
+        p = probabilities[np.asarray(osce, dtype=bool)]
+        half = 1.959964 * float((p[:, coop] - p[:, crit]).std()) / math.sqrt(n_osce)
         low, high = stance - half, stance + half
     if shares["cooperative"] >= MIXED_SHARE and shares["critical"] >= MIXED_SHARE and abs(stance) < MIXED_MAX_STANCE:
         label = "mixed"

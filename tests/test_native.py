@@ -97,18 +97,33 @@ def test_native_sentence_spans_on_every_corpus_article(corpus_articles):
             assert sentence_spans(text) == _reference_spans(text), article.id
 
 
-def test_native_bootstrap_means_are_numpys_bit_for_bit():
+def test_native_stance_summary_is_numpys_bit_for_bit():
+    """Counts, mean and every order statistic of the resampled means, against numpy: the same bits, signs of zero included."""
     rng = np.random.default_rng(7)
     for n in [*range(1, 140), 200, 257, 300, 1000]:
-        values = rng.normal(size=n) * 10.0 ** rng.uniform(-3, 3, size=n)
-        indices = rng.integers(0, n, size=(200, n))
-        want = np.add.reduce(values[indices], axis=1) / n
-        got = np.frombuffer(native.bootstrap_means(values, indices), dtype=np.float64)
-        assert np.array_equal(got.view(np.int64), want.view(np.int64)), n  # the same bits, signs of zero included
+        p = rng.dirichlet([0.5, 0.5, 0.5], size=n) * 10.0 ** rng.uniform(-3, 0, size=(n, 1))
+        p[rng.random(n) < 0.1] = 1 / 3  # ties: the first of equal ones is the most probable, as argmax
+        osce = rng.random(n) < 0.7
+        osce[0] = True
+        q = p[osce]
+        values = q[:, 0] - q[:, 1]
+        indices = rng.integers(0, len(q), size=(200, len(q)))
+        counts, mean, order = native.stance_summary(p, 3, bytes(osce), 0, 1, indices, tuple(range(200)))
+        assert counts == np.bincount(q.argmax(axis=1), minlength=3).tolist(), n
+        assert np.float64(mean).view(np.int64) == values.mean().view(np.int64), n
+        want = np.sort(np.add.reduce(values[indices], axis=1) / len(q))
+        assert np.array_equal(np.array(order).view(np.int64), want.view(np.int64)), n
+        some = tuple(sorted(rng.choice(200, size=4, replace=False).tolist()))
+        assert native.stance_summary(p, 3, bytes(osce), 0, 1, indices, some)[2] == tuple(want[list(some)]), n
+        assert native.stance_summary(p, 3, bytes(osce), 0, 1, None, some)[2] == ()
     with pytest.raises(IndexError):
-        native.bootstrap_means(np.zeros(2), np.array([[0, 2]], dtype=np.int64))
+        native.stance_summary(np.full((2, 3), 0.3), 3, bytes([1, 1]), 0, 1, np.array([[0, 2]], dtype=np.int64), (0,))
     with pytest.raises(ValueError):
-        native.bootstrap_means(np.zeros(2), np.zeros(3, dtype=np.int64))
+        native.stance_summary(np.full((2, 3), 0.3), 3, bytes([1, 1]), 0, 1, np.zeros(3, dtype=np.int64), (0,))
+    with pytest.raises(ValueError):
+        native.stance_summary(np.full((2, 3), 0.3), 3, bytes([1]), 0, 1, None, ())
+    with pytest.raises(ValueError):
+        native.stance_summary(np.full((2, 3), 0.3), 3, bytes([1, 1]), 0, 1, np.zeros((4, 2), dtype=np.int64), (3, 1))
 
 
 CUE_TEXT = st.lists(st.sampled_from(["thank", "not a", "far from", "far-f", "so-called", "co-op", "no ", "anti-", "_x", "é", "ée", "x",
