@@ -822,6 +822,12 @@ static PyTypeObject PrefixScannerType = {
  * word start the trie is walked along the text, and each program ending there is run on what follows.  A family's
  * first match is at the first word start where one of its programs succeeds, which is where its pattern's search
  * matches (every alternative begins a word).  The text is lower-cased and the programs are in lower case.
+ *
+ * Each family found is negated when features._NEGATED matches the `window` characters before it: a negation word
+ * (one of `negators`, or with a trailing \w* any word they begin), then at most three more words, then the window's
+ * end.  Its \W+ and (?:\w+\W+){0,3}$ read alternate runs of word and other characters to the end, so that is: the
+ * window ends with a character that is not a word character, a negation word stands as a whole word (a word of the
+ * window: its first one may be cut by the window's start, as the regex sees the slice) and at most three words follow.
  */
 enum { OP_WORD_STAR = 1, OP_WORD_PLUS = 2, OP_BOUNDARY = 3, OP_OPTIONAL_WORD = 4 };
 
@@ -836,21 +842,46 @@ typedef struct {
     CueEntry *entries;
     Py_UCS4 *pool;
     Py_ssize_t n_families;
+    PyObject *negators;           /* tuple of str: negation words, lower case; a final \x01 (\w*) lets one begin a word */
+    Py_ssize_t window;            /* characters before a cue searched for a negation */
+    Py_ssize_t reach;             /* how many of the window's last words a negation word can begin: 4, more for "far from" */
 } CueScanner;
 
 static void CueScanner_dealloc(CueScanner *self) {
     trie_free(&self->trie);
     PyMem_Free(self->entries);
     PyMem_Free(self->pool);
+    Py_XDECREF(self->negators);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-/* CueScanner(programs, n_families): programs a sequence of (literal, family, program) with a non-empty literal. */
+/* CueScanner(programs, n_families, negators, window): programs a sequence of (literal, family, program) with a
+ * non-empty literal. */
 static int CueScanner_init(CueScanner *self, PyObject *args, PyObject *kwds) {
-    PyObject *programs;
-    Py_ssize_t n_families;
-    static char *kwlist[] = {"programs", "n_families", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "On", kwlist, &programs, &n_families)) return -1;
+    PyObject *programs, *negators;
+    Py_ssize_t n_families, window;
+    static char *kwlist[] = {"programs", "n_families", "negators", "window", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OnO!n", kwlist, &programs, &n_families, &PyTuple_Type, &negators, &window))
+        return -1;
+    self->reach = 4;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(negators); k++) {
+        PyObject *word = PyTuple_GET_ITEM(negators, k);
+        if (!PyUnicode_Check(word) || PyUnicode_GET_LENGTH(word) == 0) {
+            PyErr_SetString(PyExc_TypeError, "CueScanner: each negator must be a non-empty str");
+            return -1;
+        }
+        Py_ssize_t words = 4; /* one more for each word the negation word is followed by within itself */
+        for (Py_ssize_t i = 1; i < PyUnicode_GET_LENGTH(word); i++)
+            words += is_word_char(PyUnicode_READ_CHAR(word, i)) && !is_word_char(PyUnicode_READ_CHAR(word, i - 1));
+        if (words > self->reach) self->reach = words;
+    }
+    if (window < 0) {
+        PyErr_SetString(PyExc_ValueError, "CueScanner: the window must not be negative");
+        return -1;
+    }
+    Py_INCREF(negators);
+    Py_XSETREF(self->negators, negators);
+    self->window = window;
     PyObject *tuple = PySequence_Tuple(programs);
     if (!tuple) return -1;
     Py_ssize_t n = PyTuple_GET_SIZE(tuple), pool_length = 0;
@@ -932,6 +963,45 @@ static int run_program(const Py_UCS4 *p, Py_ssize_t m, int kind, const void *dat
     return 1;
 }
 
+/* Whether negation word `word` stands at text[p:] and ends a word there: then the index after it, else -1. */
+static Py_ssize_t negator_at(PyObject *word, int kind, const void *data, Py_ssize_t p, Py_ssize_t end) {
+    int word_kind = PyUnicode_KIND(word);
+    const void *word_data = PyUnicode_DATA(word);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+    int star = PyUnicode_READ(word_kind, word_data, length - 1) == OP_WORD_STAR;
+    if (star) length--;
+    if (p + length > end) return -1;
+    for (Py_ssize_t k = 0; k < length; k++)
+        if (PyUnicode_READ(kind, data, p + k) != PyUnicode_READ(word_kind, word_data, k)) return -1;
+    p += length;
+    if (star)
+        while (p < end && is_word_char(PyUnicode_READ(kind, data, p))) p++;
+    return p < end && !is_word_char(PyUnicode_READ(kind, data, p)) ? p : -1;
+}
+
+/* Whether a negation word is among the (at most) four words before `start` in the window (features._negated_before). */
+static int negated_before(const CueScanner *self, int kind, const void *data, Py_ssize_t start) {
+    Py_ssize_t from = start > self->window ? start - self->window : 0;
+    if (start == from || is_word_char(PyUnicode_READ(kind, data, start - 1))) return 0; /* $ needs \W+ before it */
+    /* Walk back over the window's last words (four, or more for a negation word of two); one of them must begin it. */
+    Py_ssize_t p = start, words = 0;
+    while (p > from && words < self->reach) {
+        while (p > from && !is_word_char(PyUnicode_READ(kind, data, p - 1))) p--;
+        if (p == from) break;
+        while (p > from && is_word_char(PyUnicode_READ(kind, data, p - 1))) p--;
+        words++; /* a word begins at p (as the slice sees it) */
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(self->negators); k++) {
+            Py_ssize_t after = negator_at(PyTuple_GET_ITEM(self->negators, k), kind, data, p, start);
+            if (after < 0) continue;
+            Py_ssize_t later = 0; /* the words after the negation word: at most three */
+            for (Py_ssize_t q = after; q < start; q++)
+                if (is_word_char(PyUnicode_READ(kind, data, q)) && !is_word_char(PyUnicode_READ(kind, data, q - 1))) later++;
+            if (later <= 3) return 1;
+        }
+    }
+    return 0;
+}
+
 static PyObject *CueScanner_scan(CueScanner *self, PyObject *text) {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "scan() takes a str");
@@ -971,9 +1041,9 @@ static PyObject *CueScanner_scan(CueScanner *self, PyObject *text) {
     PyObject *found = PyList_New(0);
     for (Py_ssize_t f = 0; found && f < self->n_families; f++) {
         if (first[f] < 0) continue;
-        PyObject *pair = Py_BuildValue("(nn)", f, first[f]);
-        if (!pair || PyList_Append(found, pair) < 0) Py_CLEAR(found);
-        Py_XDECREF(pair);
+        PyObject *triple = Py_BuildValue("(nnO)", f, first[f], negated_before(self, kind, data, first[f]) ? Py_True : Py_False);
+        if (!triple || PyList_Append(found, triple) < 0) Py_CLEAR(found);
+        Py_XDECREF(triple);
     }
     PyMem_Free(first);
     return found;
@@ -981,7 +1051,8 @@ static PyObject *CueScanner_scan(CueScanner *self, PyObject *text) {
 
 static PyMethodDef CueScanner_methods[] = {
     {"scan", (PyCFunction)CueScanner_scan, METH_O,
-     "scan(lower_cased_text) -> [(family, start)]: where each family first matches, in family order."},
+     "scan(lower_cased_text) -> [(family, start, negated)]: where each family first matches, in family order, and whether "
+     "a negation word stands before it."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -990,8 +1061,8 @@ static PyTypeObject CueScannerType = {
     .tp_basicsize = sizeof(CueScanner),
     .tp_dealloc = (destructor)CueScanner_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "The cue lexicon's programs (pipeline.lexicon.cue_programs): CueScanner(programs, n_families).scan(text) -> "
-              "[(family, start)].",
+    .tp_doc = "The cue lexicon's programs (pipeline.lexicon.cue_programs): CueScanner(programs, n_families, negators, window)"
+              ".scan(text) -> [(family, start, negated)].",
     .tp_methods = CueScanner_methods,
     .tp_init = (initproc)CueScanner_init,
     .tp_new = PyType_GenericNew,

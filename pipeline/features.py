@@ -77,7 +77,13 @@ _FAMILIES_AFTER = {
 }
 _LOWER_PATTERNS = tuple(lower for _, _, lower, _ in _CUE_FAMILIES)
 _TRIES_AFTER = {p: tuple((i, _LOWER_PATTERNS[i].match) for i in families) for p, families in _FAMILIES_AFTER.items()}
-_NEGATED = re.compile(r"\b(?:not|no|never|without|nor|neither|hardly|cannot|lack\w*|absence|far from|nobody)\W+(?:\w+\W+){0,3}$", re.I)
+_NEGATION_WORDS = ("not", "no", "never", "without", "nor", "neither", "hardly", "cannot", r"lack\w*", "absence", "far from", "nobody")
+_NEGATION_WINDOW = 40  # characters before a cue
+_NEGATED = re.compile(r"\b(?:" + "|".join(_NEGATION_WORDS) + r")\W+(?:\w+\W+){0,3}$", re.I)
+# The same words as the compiled scan reads them: lower case, a final WORD_STAR for \w*.
+_NEGATORS_SPELLED = tuple(literal + program for word in _NEGATION_WORDS for literal, program in cue_programs(re.compile(rf"\b(?:{word})")))
+if any(w != w.lower() or "\x01" in w[:-1] or any("\x02" <= c <= "\x04" for c in w) for w in _NEGATORS_SPELLED):
+    raise ImportError("_NEGATION_WORDS changed: the compiled scan reads lower-case words, each at most ending in \\w*")
 # Lower case, every word of _NEGATED contains one of these ("cannot" and "nobody" contain "no"), so a window that holds
 # none of them cannot match.  (Valid on lower-cased text without FOLD_SPECIAL characters, as the fast path requires.)
 _NEGATOR_PART = re.compile("no|never|without|neither|hardly|lack|absence|far from")  # searched between two positions: no slice
@@ -252,7 +258,7 @@ def cue_families(text: str) -> frozenset[str]:
 @functools.cache
 def _cue_scanner():
     """The compiled scan of the cue programs (built once, in microseconds, on the compiled path's first use)."""
-    return native.compiled.CueScanner(CUE_PROGRAMS, len(_CUE_FAMILIES))
+    return native.compiled.CueScanner(CUE_PROGRAMS, len(_CUE_FAMILIES), _NEGATORS_SPELLED, _NEGATION_WINDOW)
 
 
 def prefix_hits(low: str) -> list[tuple[int, str]]:
@@ -265,7 +271,7 @@ def prefix_hits(low: str) -> list[tuple[int, str]]:
 
 def first_matches(low: str) -> list[tuple[int, int]]:
     """``(family index, start)`` of each cue family's first match in lower-cased ``low`` (without special case folds), in
-    family order: the families' patterns' searches, as the readable reference of the compiled ``CueScanner.scan``.
+    family order: the families' patterns' searches, the readable reference of the compiled ``CueScanner.scan``.
 
     Word starts come in ascending order, so the first start where a family matches is where its pattern's search
     matches; a family found is not tried again.
@@ -278,18 +284,22 @@ def first_matches(low: str) -> list[tuple[int, int]]:
     return sorted(first.items())
 
 
-def _cue_matches(text: str, scan: Callable[[str], list[tuple[int, int]]] | None = None) -> tuple[tuple[str, bool], ...]:
+def _cue_matches(text: str, scan: Callable[[str], list[tuple[int, int, bool]]] | None = None) -> tuple[tuple[str, bool], ...]:
     """``(family, negated)`` for each family found, in family order (the fast path of :func:`cue_features`).
 
-    ``scan`` finds each family's first match (:func:`first_matches`, or its compiled twin).
+    ``scan``, the compiled ``CueScanner.scan``, finds each family's first match in lower-cased text and whether it is
+    negated; without it :func:`first_matches` and :func:`_negated_before` do.
     """
     if has_special_folds(text):  # text with special case folds takes the reference path
         return _searched_matches(text)
     low = text.lower()
+    if scan is not None:
+        return tuple((_CUE_FAMILIES[i][0], negated) for i, _, negated in scan(low))
     # _NEGATED can only match in a window that holds one of its words: where the 40 characters before a cue hold
     # none, the cue is not negated and the window search is skipped.
-    return tuple((_CUE_FAMILIES[i][0], _NEGATOR_PART.search(low, max(0, start - 40), start) is not None and _negated_before(text, start))
-                 for i, start in (scan or first_matches)(low))
+    return tuple((_CUE_FAMILIES[i][0], _NEGATOR_PART.search(low, max(0, start - _NEGATION_WINDOW), start) is not None
+                  and _negated_before(text, start))
+                 for i, start in first_matches(low))
 
 
 def _searched_matches(text: str) -> tuple[tuple[str, bool], ...]:
@@ -301,5 +311,6 @@ def _with_negation(text: str, searches) -> tuple[tuple[str, bool], ...]:
 
 
 def _negated_before(text: str, start: int) -> bool:
-    """Whether a negation word is among the 4 words before ``start`` (searched in the 40 characters before it)."""
-    return _NEGATED.search(text[max(0, start - 40): start]) is not None
+    """Whether a negation word is among the 4 words before ``start`` (searched in the 40 characters before it: the compiled
+    ``CueScanner`` reads the same window)."""
+    return _NEGATED.search(text[max(0, start - _NEGATION_WINDOW): start]) is not None

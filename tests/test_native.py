@@ -160,33 +160,41 @@ CUE_PROGRAM_TEXT = st.lists(st.sampled_from(["deny", "denied ", "den", "ies", "a
                             max_size=25).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
-@given(TOKEN_TEXT.map(str.lower) | CUE_TEXT | CUE_PROGRAM_TEXT)
-def test_native_cue_scan_finds_where_each_family_first_matches(text):
-    from pipeline.features import _cue_scanner, first_matches
+NEGATION_TEXT = st.lists(st.sampled_from(["not", "No", "NEVER", "far from", "far  from", "Far From", "lacking", "black", "nobody", "notable",
+                                           "cannot", "far", "from", "x", "yy", "biased", "praised", "thanked", " ", " ", ", ", ".", "\n", "-",
+                                           "'", "é", "9", "_", "without", "hardly any", "no\u00a0", "ǅ", "\t"]),
+                         max_size=30).map("".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(TOKEN_TEXT | CUE_TEXT | CUE_PROGRAM_TEXT | NEGATION_TEXT)
+def test_native_cue_scan_finds_where_each_family_first_matches_and_its_negation(text):
+    from pipeline.features import _cue_matches, _cue_scanner, first_matches
     from pipeline.lexicon import has_special_folds
 
-    if has_special_folds(text):
-        return  # such text takes the families' case-blind searches instead (features._cue_matches)
-    want = _regex_first_matches(text)
-    assert _cue_scanner().scan(text) == want
-    assert first_matches(text) == want
+    assert _cue_matches(text, _cue_scanner().scan) == _cue_matches(text)
+    if not has_special_folds(text):  # (such text takes the families' case-blind searches instead)
+        want = _regex_first_matches(text.lower())
+        assert [(i, start) for i, start, _ in _cue_scanner().scan(text.lower())] == want
+        assert first_matches(text.lower()) == want
 
 
 def test_native_cue_scan_on_every_corpus_sentence(corpus_articles):
-    from pipeline.features import _cue_scanner
+    from pipeline.features import _cue_matches, _cue_scanner
     from pipeline.lexicon import has_special_folds
     from pipeline.names import canonical
 
-    scan, found = _cue_scanner().scan, 0
+    scan, found, negated = _cue_scanner().scan, 0, 0
     for article in corpus_articles:
         for line in (article.title or "", *article.body.split("\n")):
-            low = canonical(line).lower()
-            if not has_special_folds(low):
-                got = scan(low)
-                assert got == _regex_first_matches(low), line
-                found += len(got)
-    assert found > 10_000  # the families were exercised
+            text = canonical(line)
+            got = _cue_matches(text, scan)
+            assert got == _cue_matches(text), line
+            if not has_special_folds(text):
+                assert [(i, start) for i, start, _ in scan(text.lower())] == _regex_first_matches(text.lower()), line
+            found += len(got)
+            negated += sum(n for _, n in got)
+    assert found > 10_000 and negated > 100  # the families and their negation were exercised
 
 
 def test_cue_programs_spell_out_a_family_and_refuse_what_the_scan_cannot_run():
@@ -202,11 +210,13 @@ def test_cue_programs_spell_out_a_family_and_refuse_what_the_scan_cannot_run():
     # \w* before a word character, a wildcard, a class of ranges, no leading \b: the scan cannot run these
     for source in (r"\b(?:a\w*b)", r"\b(?:a.b)", r"\b(?:[a-z]x)", r"(?:ab)", r"\b(?:\w+ab)", r"\b(?:ab|c+d)"):
         assert cue_programs(re.compile(source)) is None, source
-    native.CueScanner([("a", 0, "")], 1)
+    native.CueScanner([("a", 0, "")], 1, ("no",), 40)
     with pytest.raises(TypeError):
-        native.CueScanner([("", 0, "")], 1)
+        native.CueScanner([("", 0, "")], 1, ("no",), 40)
     with pytest.raises(TypeError):
-        native.CueScanner([("a", 1, "")], 1)
+        native.CueScanner([("a", 1, "")], 1, ("no",), 40)
+    with pytest.raises(TypeError):
+        native.CueScanner([("a", 0, "")], 1, ("",), 40)
 
 
 def _word_start_patterns():
