@@ -27,7 +27,7 @@ from .budget import check as _check_budget
 from .core import LinearModel
 from .ingest import Article
 from .segment import article_spans
-from .target import detect
+from .target import concerns
 
 __all__ = ["SentenceScore", "ArticleScore", "aggregate", "score_article", "explain", "STANCE_THRESHOLD", "MIXED_SHARE"]
 
@@ -188,7 +188,7 @@ def _sentences(article: Article) -> tuple[list[tuple[str, int, int]], list[str],
     spans = article_spans(article.title, article.body)
     texts = [(article.body if part == "body" else article.title)[s:e] for part, s, e in spans]
     _check_budget()
-    return spans, texts, [t.concerns for t in detect(texts, article.title)]
+    return spans, texts, concerns(texts, article.title)
 
 
 def explain(article: Article, model: LinearModel) -> list[list[tuple[str, list[float]]]]:

@@ -168,3 +168,30 @@ def test_other_observer_prefilter_is_exact(corpus_sentences):
         assert names_other_observers(text) == (_OTHER_OBSERVERS.search(text) is not None)
 
     same_as_search()
+
+
+def test_concerns_is_what_detect_says_for_every_article(corpus_articles):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pipeline.segment import article_spans
+    from pipeline.target import concerns
+
+    n_osce = 0
+    for article in corpus_articles:
+        texts = [(article.body if part == "body" else article.title)[s:e] for part, s, e in article_spans(article.title, article.body)]
+        got = concerns(texts, article.title)
+        assert got == [t.concerns for t in detect(texts, article.title)], article.id
+        n_osce += sum(got)
+    assert n_osce > 3000  # both kinds, and carried sentences and people among them (the tests above)
+
+    words = ["the", "Office", "OSCE", "ODIHR", "He", "She", "observers", "mission", "Head", "of", "Jane", "Roe", ",", "said", "Minsk",
+             "Group", "CIS", "the delegation", "Roe,", "who led the", "ODIHR observers", ".", "arrived", "Mr.", "Ann Linde"]
+    sentence = st.lists(st.sampled_from(words), max_size=10).map(" ".join)
+
+    @given(st.lists(sentence, max_size=6), st.one_of(st.none(), sentence))
+    @settings(max_examples=400, deadline=None)
+    def same_as_detect(sentences, title):
+        assert concerns(sentences, title) == [t.concerns for t in detect(sentences, title)]
+
+    same_as_detect()
