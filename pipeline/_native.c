@@ -791,9 +791,70 @@ fail:
     return NULL;
 }
 
+/* replace_words(text, replacement) -> text with each longest run of the prefixes that stands as whole words replaced,
+ * leftmost first: re.sub(r"\b(?:" + the prefixes, longest first + r")\b", replacement, text), a space in a prefix
+ * matching a run of whitespace (with spaces=True).  At a word start the trie is walked as far as the text follows it,
+ * and the deepest prefix that ends at a word boundary is the match (the regex's greedy trie backtracks to it). */
+static PyObject *PrefixScanner_replace_words(PrefixScanner *self, PyObject *args) {
+    PyObject *text, *replacement;
+    if (!PyArg_ParseTuple(args, "UU", &text, &replacement)) return NULL;
+    if (check_scanner(self, text) < 0) return NULL;
+    const Trie *trie = &self->trie;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), kept = 0;
+    PyObject *pieces = NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!is_word_char(c) || (i > 0 && is_word_char(PyUnicode_READ(kind, data, i - 1)))) continue;
+        int32_t node = trie_child(trie, 0, c);
+        Py_ssize_t end = -1;
+        for (Py_ssize_t j = i + 1; node >= 0; j++) {
+            /* a prefix ends before j: a match if \b holds at j */
+            if (trie->nodes[node].terminal >= 0
+                && is_word_char(PyUnicode_READ(kind, data, j - 1)) != (j < n && is_word_char(PyUnicode_READ(kind, data, j))))
+                end = j;
+            if (j >= n) break;
+            Py_UCS4 next = PyUnicode_READ(kind, data, j);
+            if (self->spaces && is_any_space(next)) {
+                while (j + 1 < n && is_any_space(PyUnicode_READ(kind, data, j + 1))) j++;
+                next = ' ';
+            }
+            node = trie_child(trie, node, next);
+        }
+        if (end < 0) continue;
+        if (!pieces && !(pieces = PyList_New(0))) return NULL;
+        PyObject *before = PyUnicode_Substring(text, kept, i);
+        if (!before || PyList_Append(pieces, before) < 0 || PyList_Append(pieces, replacement) < 0) {
+            Py_XDECREF(before);
+            Py_DECREF(pieces);
+            return NULL;
+        }
+        Py_DECREF(before);
+        kept = end;
+        i = end - 1; /* the next match begins at or after this one's end */
+    }
+    if (!pieces) {
+        Py_INCREF(text);
+        return text;
+    }
+    PyObject *rest = PyUnicode_Substring(text, kept, n), *joined = NULL;
+    if (rest && PyList_Append(pieces, rest) == 0) {
+        PyObject *empty = PyUnicode_New(0, 0);
+        if (empty) joined = PyUnicode_Join(empty, pieces);
+        Py_XDECREF(empty);
+    }
+    Py_XDECREF(rest);
+    Py_DECREF(pieces);
+    return joined;
+}
+
 static PyMethodDef PrefixScanner_methods[] = {
     {"scan", (PyCFunction)PrefixScanner_scan, METH_O,
      "scan(text) -> [(start, prefix)]: the longest prefix beginning each word start of text that has one."},
+    {"replace_words", (PyCFunction)PrefixScanner_replace_words, METH_VARARGS,
+     "replace_words(text, replacement) -> text with each longest run of the prefixes that stands as whole words replaced "
+     "(re.sub of \\b(?:prefixes, longest first)\\b)."},
     {"find", (PyCFunction)PrefixScanner_find, METH_VARARGS,
      "find(text, scanned, tries, first) -> the matches of tries[prefix](text, start) at the scan's hits in scanned, "
      "each after the last one's end (all of them, or with first the first match or None)."},

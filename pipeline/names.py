@@ -12,6 +12,7 @@ keeps short lines that name the OSCE), target detection and the features all rea
 
 from __future__ import annotations
 
+import functools
 import re
 
 from . import native
@@ -91,8 +92,8 @@ if not all(all(p.startswith(tuple(start.pattern.split("|"))) for p in literal_pr
            for pattern, start in ((_ODIHR_SHORT, _OSCE_START), (_OSCE_LONG_NAME, _ORGANI_START), (_LONG_NAMES, _LONG_NAMES_START))):
     raise ImportError("the long names changed: update where short_names() tries them (_replace_from)")
 # Case-sensitive (a country's name is capitalised, or all capitals in a headline); the trie form reads each character once.
-_COUNTRY = re.compile(r"\b" + longest_first([*COUNTRIES, *(c.upper() for c in COUNTRIES)]).replace("\\ ", r"\s+") + r"\b")
-_COUNTRY_SCAN = native.WordStartPattern(_COUNTRY)
+_COUNTRY_NAMES = (*COUNTRIES, *(c.upper() for c in COUNTRIES))
+_COUNTRY = re.compile(r"\b" + longest_first(_COUNTRY_NAMES).replace("\\ ", r"\s+") + r"\b")
 
 
 # Typographic quotes read as straight ones: real news prints "OSCE’s" and "don’t" where the team's corpus has "OSCE's" and
@@ -120,10 +121,16 @@ def canonical(text: str) -> str:
 
 
 def _countries(text: str) -> str:
-    """``_COUNTRY.sub("Country", text)``; through the compiled prefix scan, most sentences are returned as they are."""
+    """``_COUNTRY.sub("Country", text)``; the compiled scan reads the names as a trie, whole words only, in one pass."""
     if native.compiled is None:
         return _COUNTRY.sub("Country", text)
-    return _replaced(text, _COUNTRY_SCAN.finditer(text), "Country")
+    return _country_scanner().replace_words(text, "Country")
+
+
+@functools.cache
+def _country_scanner():
+    """The country names as the compiled scan reads them (a space stands for a run of whitespace, as ``\\s+`` in _COUNTRY)."""
+    return native.compiled.PrefixScanner(_COUNTRY_NAMES, spaces=True)
 
 
 def _replaced(text: str, matches, replacement) -> str:

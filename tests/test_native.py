@@ -222,7 +222,7 @@ def test_cue_programs_spell_out_a_family_and_refuse_what_the_scan_cannot_run():
 def _word_start_patterns():
     from pipeline import names, target
 
-    return {"explicit names": names._EXPLICIT_SCAN, "contextual mentions": target._CONTEXTUAL_SCAN, "countries": names._COUNTRY_SCAN,
+    return {"explicit names": names._EXPLICIT_SCAN, "contextual mentions": target._CONTEXTUAL_SCAN,
             **{f"person pattern {i}": scan for i, scan in enumerate(target._PERSON_SCANS.values(), 2)}}
 
 
@@ -257,6 +257,32 @@ def test_word_start_patterns_on_every_corpus_sentence(corpus_articles):
                 assert got == _spans(scan.pattern.finditer(line)), (name, line)
                 found[name] += len(got)
     assert min(found.values()) > 20 and sum(found.values()) > 10_000, found  # each pattern was exercised
+
+
+COUNTRY_TEXT = st.lists(st.sampled_from(["Bosnia", "and", "Herzegovina", "Bosnia-Herzegovina", "BOSNIA", "AND", "the", "The", "Netherlands",
+                                          "United", "States", "of", "America", "Kingdom", "Russia", "Russian", "Federation", "Russias",
+                                          "Türkiye", "TÜRKIYE", "Georgia", "Georgian", "Kyrgyz", "Republic", "x", "_", "9", "é", " ", "  ",
+                                          "\n", "\u00a0", "\t", "-", ",", ".", "'", "’s"]), max_size=25).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(COUNTRY_TEXT | TOKEN_TEXT | MENTION_TEXT)
+def test_native_country_names_are_replaced_as_the_regex_replaces_them(text):
+    from pipeline.names import _COUNTRY, _countries
+
+    assert _countries(text) == _COUNTRY.sub("Country", text)
+
+
+def test_native_country_names_on_every_corpus_line(corpus_articles):
+    from pipeline.names import _COUNTRY, _countries
+
+    replaced = 0
+    for article in corpus_articles:
+        for line in (article.title or "", *article.body.split("\n")):
+            got = _countries(line)
+            assert got == _COUNTRY.sub("Country", line), line
+            replaced += got != line
+    assert replaced > 1000
 
 
 def test_a_pattern_whose_matches_need_not_begin_a_word_is_refused():
