@@ -48,6 +48,8 @@ typedef struct {
     uint8_t *negators; /* the negation words in UTF-8, one after another */
     Py_ssize_t *negator_ends; /* where each ends in negators (n_negators of them) */
     Py_ssize_t n_negators;
+    PyObject *extras;  /* the analyzer's names of the features that are not words (WordIndex.article), as last given */
+    int32_t *extra_ids; /* their ids (-1: not in the vocabulary) */
 } WordIndex;
 
 /* One code point as UTF-8 (a lone surrogate as its three bytes, as "surrogatepass" writes it): the same bytes for the
@@ -120,6 +122,8 @@ static void WordIndex_dealloc(WordIndex *self) {
     PyMem_Free(self->pool);
     PyMem_Free(self->negators);
     PyMem_Free(self->negator_ends);
+    Py_XDECREF(self->extras);
+    PyMem_Free(self->extra_ids);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -138,14 +142,6 @@ static double *copy_doubles(PyObject *array, Py_ssize_t expected, const char *na
     return out;
 }
 
-static int starts_with(PyObject *s, const char *prefix) {
-    Py_ssize_t n = (Py_ssize_t)strlen(prefix);
-    if (PyUnicode_GET_LENGTH(s) < n) return 0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (PyUnicode_READ_CHAR(s, i) != (Py_UCS4)(unsigned char)prefix[i]) return 0;
-    return 1;
-}
-
 /* WordIndex(vocabulary, idf, coef, intercept, negators) */
 static int WordIndex_init(WordIndex *self, PyObject *args, PyObject *kwds) {
     PyObject *vocab, *idf, *coef, *intercept, *negators;
@@ -153,6 +149,7 @@ static int WordIndex_init(WordIndex *self, PyObject *args, PyObject *kwds) {
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OOOO!", kwlist, &PyList_Type, &vocab, &idf, &coef, &intercept,
                                      &PyList_Type, &negators))
         return -1;
+    Py_CLEAR(self->extras); /* the ids resolved for another vocabulary */
     Py_ssize_t n_features = PyList_GET_SIZE(vocab);
     Py_ssize_t n_labels = PyObject_Length(intercept);
     if (n_labels < 1) {
@@ -184,7 +181,8 @@ static int WordIndex_init(WordIndex *self, PyObject *args, PyObject *kwds) {
     PyMem_Free(idf_values);
     PyMem_Free(coef_values);
 
-    /* The table holds the word features only (w:, neg:); the caller looks up the few others. */
+    /* The table holds every feature: the word features (w:, neg:), which word_ids looks up, and the few others, which
+     * WordIndex.article looks up once (resolve_extras). */
     Py_ssize_t n_keys = 0, pool_length = 0, longest = 0;
     for (Py_ssize_t j = 0; j < n_features; j++) {
         PyObject *f = PyList_GET_ITEM(vocab, j);
@@ -192,12 +190,10 @@ static int WordIndex_init(WordIndex *self, PyObject *args, PyObject *kwds) {
             PyErr_SetString(PyExc_TypeError, "vocabulary: every feature must be a str");
             return -1;
         }
-        if (starts_with(f, "w:") || starts_with(f, "neg:")) {
-            Py_ssize_t n = PyUnicode_GET_LENGTH(f);
-            n_keys++;
-            pool_length += 4 * n;
-            if (n > longest) longest = n;
-        }
+        Py_ssize_t n = PyUnicode_GET_LENGTH(f);
+        n_keys++;
+        pool_length += 4 * n;
+        if (n > longest) longest = n;
     }
     size_t size = 16;
     while (size < (size_t)n_keys * 2) size <<= 1;
@@ -214,7 +210,6 @@ static int WordIndex_init(WordIndex *self, PyObject *args, PyObject *kwds) {
     Py_ssize_t offset = 0;
     for (Py_ssize_t j = 0; j < n_features; j++) {
         PyObject *f = PyList_GET_ITEM(vocab, j);
-        if (!(starts_with(f, "w:") || starts_with(f, "neg:"))) continue;
         Py_ssize_t n = utf8_slice(PyUnicode_KIND(f), PyUnicode_DATA(f), 0, PyUnicode_GET_LENGTH(f), key);
         if (n > UINT16_MAX) {
             PyMem_Free(key);
@@ -513,9 +508,14 @@ fail:
     return NULL;
 }
 
+static PyObject *WordIndex_article(WordIndex *self, PyObject *args);
+
 static PyMethodDef WordIndex_methods[] = {
     {"probabilities", (PyCFunction)WordIndex_probabilities, METH_VARARGS,
      "probabilities(texts, extra_ids) -> bytearray of n x labels float64 probabilities."},
+    {"article", (PyCFunction)WordIndex_article, METH_VARARGS,
+     "article(texts, osce, same_article, analyzer) -> bytearray of n x labels float64 probabilities: the sentences read by "
+     "the analyzer (pipeline.features.compiled_analyzer()) and the model in one call."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -795,10 +795,7 @@ fail:
  * leftmost first: re.sub(r"\b(?:" + the prefixes, longest first + r")\b", replacement, text), a space in a prefix
  * matching a run of whitespace (with spaces=True).  At a word start the trie is walked as far as the text follows it,
  * and the deepest prefix that ends at a word boundary is the match (the regex's greedy trie backtracks to it). */
-static PyObject *PrefixScanner_replace_words(PrefixScanner *self, PyObject *args) {
-    PyObject *text, *replacement;
-    if (!PyArg_ParseTuple(args, "UU", &text, &replacement)) return NULL;
-    if (check_scanner(self, text) < 0) return NULL;
+static PyObject *replace_words(const PrefixScanner *self, PyObject *text, PyObject *replacement) {
     const Trie *trie = &self->trie;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -847,6 +844,13 @@ static PyObject *PrefixScanner_replace_words(PrefixScanner *self, PyObject *args
     Py_XDECREF(rest);
     Py_DECREF(pieces);
     return joined;
+}
+
+static PyObject *PrefixScanner_replace_words(PrefixScanner *self, PyObject *args) {
+    PyObject *text, *replacement;
+    if (!PyArg_ParseTuple(args, "UU", &text, &replacement)) return NULL;
+    if (check_scanner(self, text) < 0) return NULL;
+    return replace_words(self, text, replacement);
 }
 
 static PyMethodDef PrefixScanner_methods[] = {
@@ -1063,20 +1067,11 @@ static int negated_before(const CueScanner *self, int kind, const void *data, Py
     return 0;
 }
 
-static PyObject *CueScanner_scan(CueScanner *self, PyObject *text) {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "scan() takes a str");
-        return NULL;
-    }
-    if (!self->trie.edges) {
-        PyErr_SetString(PyExc_ValueError, "CueScanner was not initialised");
-        return NULL;
-    }
+/* Each family's first match in lower-cased text (first[f], -1 for none) and whether it is negated (negated[f]). */
+static void cue_scan(const CueScanner *self, PyObject *text, Py_ssize_t *first, uint8_t *negated) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), missing = self->n_families;
-    Py_ssize_t *first = PyMem_Malloc((size_t)(missing ? missing : 1) * sizeof(Py_ssize_t));
-    if (!first) return PyErr_NoMemory();
     for (Py_ssize_t f = 0; f < self->n_families; f++) first[f] = -1;
     const Trie *trie = &self->trie;
     int previous_is_word = 0;
@@ -1099,14 +1094,30 @@ static PyObject *CueScanner_scan(CueScanner *self, PyObject *text) {
         }
         previous_is_word = word;
     }
-    PyObject *found = PyList_New(0);
+    for (Py_ssize_t f = 0; f < self->n_families; f++) negated[f] = first[f] >= 0 && negated_before(self, kind, data, first[f]);
+}
+
+static PyObject *CueScanner_scan(CueScanner *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "scan() takes a str");
+        return NULL;
+    }
+    if (!self->trie.edges) {
+        PyErr_SetString(PyExc_ValueError, "CueScanner was not initialised");
+        return NULL;
+    }
+    Py_ssize_t *first = PyMem_Malloc((size_t)(self->n_families ? self->n_families : 1) * sizeof(Py_ssize_t));
+    uint8_t *negated = PyMem_Malloc((size_t)(self->n_families ? self->n_families : 1));
+    PyObject *found = first && negated ? PyList_New(0) : PyErr_NoMemory();
+    if (found) cue_scan(self, text, first, negated);
     for (Py_ssize_t f = 0; found && f < self->n_families; f++) {
         if (first[f] < 0) continue;
-        PyObject *triple = Py_BuildValue("(nnO)", f, first[f], negated_before(self, kind, data, first[f]) ? Py_True : Py_False);
+        PyObject *triple = Py_BuildValue("(nnO)", f, first[f], negated[f] ? Py_True : Py_False);
         if (!triple || PyList_Append(found, triple) < 0) Py_CLEAR(found);
         Py_XDECREF(triple);
     }
     PyMem_Free(first);
+    PyMem_Free(negated);
     return found;
 }
 
@@ -1188,6 +1199,263 @@ static PyObject *native_words(PyObject *module, PyObject *args) {
         Py_XDECREF(word);
     }
     return list;
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * WordIndex.article: an article's sentences read by the analyzer and by the model in one call, what
+ * pipeline/features.py's article_features (same_article) or analyze(document(t, o, ALONE)) and the linear layer compute:
+ * for each sentence, its canonical text (pipeline/names.py: quotes folded, the OSCE's long names shortened, the countries
+ * replaced), the cue families found in it and their negation, its target and context features, then its word features.
+ * The analyzer is a tuple built once by features.compiled_analyzer(); its parts are the compiled scanners and, for the
+ * rare text they do not cover, the Python functions (the long names' regexes; the cue families' case-blind searches in
+ * text with special case folds).
+ */
+enum {
+    A_COUNTRIES, A_COUNTRY, A_CUES, A_SHORT_NAMES, A_TRIGGERS, A_SPECIAL, A_FALLBACK, A_CHECK, A_MARK, A_QUOTES_FROM, A_QUOTES_TO,
+    A_CONTRACTION, A_NOT, A_KINDS, A_EXTRAS, A_SIZE
+};
+/* The layout of the analyzer's feature names (features.compiled_analyzer): then cue, ocue, cue:neg of each family. */
+enum { X_OSCE, X_NONE, X_CRIT, X_COOP, X_TIE, X_CRIT2, X_COOP2, X_FAMILIES };
+enum { KIND_COOPERATIVE = 1, KIND_CRITICAL = 2 };
+
+static int has_any_char(PyObject *text, PyObject *chars) {
+    if (PyUnicode_IS_ASCII(text)) return 0; /* the special characters are not ASCII */
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(chars); k++)
+        if (PyUnicode_FindChar(text, PyUnicode_READ_CHAR(chars, k), 0, n, 1) >= 0) return 1;
+    return 0;
+}
+
+/* text with every occurrence of each character of from replaced by the character of to at the same place (a new
+ * reference; NULL on error).  Takes over the reference to text. */
+static PyObject *fold_chars(PyObject *text, PyObject *from, PyObject *to) {
+    if (PyUnicode_IS_ASCII(text)) return text;
+    for (Py_ssize_t k = 0; text && k < PyUnicode_GET_LENGTH(from); k++) {
+        if (PyUnicode_FindChar(text, PyUnicode_READ_CHAR(from, k), 0, PyUnicode_GET_LENGTH(text), 1) < 0) continue;
+        PyObject *a = PyUnicode_Substring(from, k, k + 1), *b = PyUnicode_Substring(to, k, k + 1), *folded = NULL;
+        if (a && b) folded = PyUnicode_Replace(text, a, b, -1);
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        Py_DECREF(text);
+        text = folded;
+    }
+    return text;
+}
+
+/* names.canonical(text with the context mark read as a space), as a new reference. */
+static PyObject *canonical_text(PyObject *const *a, PyObject *text) {
+    Py_INCREF(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (PyUnicode_FindChar(text, PyUnicode_READ_CHAR(a[A_MARK], 0), 0, n, 1) >= 0) {
+        PyObject *space = PyUnicode_FromOrdinal(' '), *spaced = space ? PyUnicode_Replace(text, a[A_MARK], space, -1) : NULL;
+        Py_XDECREF(space);
+        Py_DECREF(text);
+        if (!(text = spaced)) return NULL;
+    }
+    if (!(text = fold_chars(text, a[A_QUOTES_FROM], a[A_QUOTES_TO]))) return NULL;
+    /* names.short_names rewrites only text holding all the words of one of the triggers (in any case), or text with
+     * special case folds; other text it returns as it is. */
+    int shorten = has_any_char(text, a[A_SPECIAL]);
+    if (!shorten) {
+        PyObject *low = PyObject_CallMethod(text, "lower", NULL);
+        if (!low) goto fail;
+        for (Py_ssize_t g = 0; !shorten && g < PyTuple_GET_SIZE(a[A_TRIGGERS]); g++) {
+            PyObject *group = PyTuple_GET_ITEM(a[A_TRIGGERS], g);
+            shorten = 1;
+            for (Py_ssize_t w = 0; shorten && w < PyTuple_GET_SIZE(group); w++) {
+                Py_ssize_t at = PyUnicode_Find(low, PyTuple_GET_ITEM(group, w), 0, PyUnicode_GET_LENGTH(low), 1);
+                if (at == -2) {
+                    Py_DECREF(low);
+                    goto fail;
+                }
+                shorten = at >= 0;
+            }
+        }
+        Py_DECREF(low);
+    }
+    if (shorten) {
+        PyObject *short_text = PyObject_CallOneArg(a[A_SHORT_NAMES], text);
+        Py_DECREF(text);
+        if (!(text = short_text)) return NULL;
+    }
+    PyObject *replaced = replace_words((PrefixScanner *)a[A_COUNTRIES], text, a[A_COUNTRY]);
+    Py_DECREF(text);
+    return replaced;
+fail:
+    Py_DECREF(text);
+    return NULL;
+}
+
+static int resolve_extras(WordIndex *self, PyObject *extras) {
+    if (self->extras == extras) return 0;
+    Py_ssize_t n = PyTuple_GET_SIZE(extras);
+    int32_t *ids = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+    if (!ids) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t length;
+        const char *utf8 = PyUnicode_Check(PyTuple_GET_ITEM(extras, k)) ? PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(extras, k), &length) : NULL;
+        if (!utf8) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "the analyzer's feature names must be str");
+            PyMem_Free(ids);
+            return -1;
+        }
+        ids[k] = lookup(self, (const uint8_t *)utf8, length, hash_key((const uint8_t *)utf8, length));
+    }
+    PyMem_Free(self->extra_ids);
+    self->extra_ids = ids;
+    Py_INCREF(extras);
+    Py_XSETREF(self->extras, extras);
+    return 0;
+}
+
+static int push_known(Ids *ids, int32_t id) { return id < 0 ? 0 : push(ids, id); }
+
+static PyObject *WordIndex_article(WordIndex *self, PyObject *args) {
+    PyObject *texts_in, *osce_in, *analyzer;
+    int same_article;
+    if (!PyArg_ParseTuple(args, "OOpO!", &texts_in, &osce_in, &same_article, &PyTuple_Type, &analyzer)) return NULL;
+    PyObject *const *a = &PyTuple_GET_ITEM(analyzer, 0);
+    if (PyTuple_GET_SIZE(analyzer) != A_SIZE || !PyObject_TypeCheck(a[A_COUNTRIES], &PrefixScannerType)
+        || !PyObject_TypeCheck(a[A_CUES], &CueScannerType) || !PyTuple_Check(a[A_TRIGGERS]) || !PyBytes_Check(a[A_KINDS])
+        || !PyTuple_Check(a[A_EXTRAS]) || !PyUnicode_Check(a[A_MARK]) || PyUnicode_GET_LENGTH(a[A_MARK]) != 1
+        || !PyUnicode_Check(a[A_QUOTES_FROM]) || !PyUnicode_Check(a[A_QUOTES_TO])
+        || PyUnicode_GET_LENGTH(a[A_QUOTES_FROM]) != PyUnicode_GET_LENGTH(a[A_QUOTES_TO]) || !PyUnicode_Check(a[A_SPECIAL])
+        || !PyUnicode_Check(a[A_COUNTRY]) || !PyUnicode_Check(a[A_CONTRACTION]) || !PyUnicode_Check(a[A_NOT])) {
+        PyErr_SetString(PyExc_TypeError, "article: the analyzer is not what pipeline.features.compiled_analyzer() builds");
+        return NULL;
+    }
+    const CueScanner *cues = (const CueScanner *)a[A_CUES];
+    Py_ssize_t F = cues->n_families;
+    if (PyBytes_GET_SIZE(a[A_KINDS]) != F || PyTuple_GET_SIZE(a[A_EXTRAS]) != X_FAMILIES + 3 * F || !cues->trie.edges
+        || !((PrefixScanner *)a[A_COUNTRIES])->trie.edges) {
+        PyErr_SetString(PyExc_ValueError, "article: the analyzer's families, kinds and feature names do not agree");
+        return NULL;
+    }
+    if (resolve_extras(self, a[A_EXTRAS]) < 0) return NULL;
+    const uint8_t *kinds = (const uint8_t *)PyBytes_AS_STRING(a[A_KINDS]);
+    PyObject *texts = PySequence_Fast(texts_in, "article: texts must be a sequence"), *osce = NULL, *result = NULL;
+    if (!texts || !(osce = PySequence_Fast(osce_in, "article: osce must be a sequence"))) goto done_early;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(texts);
+    if (PySequence_Fast_GET_SIZE(osce) != n) {
+        PyErr_SetString(PyExc_ValueError, "article: texts and osce differ in length");
+        goto done_early;
+    }
+    Py_ssize_t width = 1 + 3 * F; /* the target and the cues of one sentence, at most */
+    PyObject **words = PyMem_Calloc((size_t)(n ? n : 1), sizeof(PyObject *));
+    int32_t *extra = PyMem_Malloc((size_t)(n ? n : 1) * (size_t)width * sizeof(int32_t));
+    Py_ssize_t *n_extra = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    uint8_t *leaning = PyMem_Calloc((size_t)(n ? n : 1), 1); /* KIND_ bits of the families an OSCE sentence holds */
+    Py_ssize_t *first = PyMem_Malloc((size_t)(F ? F : 1) * sizeof(Py_ssize_t));
+    uint8_t *negated = PyMem_Malloc((size_t)(F ? F : 1));
+    Ids ids = {NULL, 0, 0, NULL, 0};
+    uint8_t *key = NULL;
+    Py_ssize_t *spans = NULL, key_capacity = 0, spans_capacity = 0;
+    if (!words || !extra || !n_extra || !leaning || !first || !negated) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!(i & 63)) { /* the time budget, every 64 sentences as features.article_features checks it */
+            PyObject *checked = PyObject_CallNoArgs(a[A_CHECK]);
+            if (!checked) goto done;
+            Py_DECREF(checked);
+        }
+        PyObject *text = PySequence_Fast_GET_ITEM(texts, i);
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "article: texts must be str");
+            goto done;
+        }
+        int o = PyObject_IsTrue(PySequence_Fast_GET_ITEM(osce, i));
+        if (o < 0) goto done;
+        PyObject *canon = canonical_text(a, text), *low = canon ? PyObject_CallMethod(canon, "lower", NULL) : NULL;
+        if (!low) {
+            Py_XDECREF(canon);
+            goto done;
+        }
+        if (has_any_char(canon, a[A_SPECIAL])) { /* features._cue_matches's reference path: the families' own searches */
+            PyObject *found = PyObject_CallOneArg(a[A_FALLBACK], canon), *fast = found ? PySequence_Fast(found, "") : NULL;
+            Py_XDECREF(found);
+            for (Py_ssize_t f = 0; f < F; f++) first[f] = -1;
+            for (Py_ssize_t k = 0; fast && k < PySequence_Fast_GET_SIZE(fast); k++) {
+                Py_ssize_t f;
+                int neg;
+                if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(fast, k), "np", &f, &neg) || f < 0 || f >= F) {
+                    if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "article: the fallback gave a family out of range");
+                    Py_CLEAR(fast);
+                    break;
+                }
+                first[f] = 0;
+                negated[f] = (uint8_t)neg;
+            }
+            if (!fast) {
+                Py_DECREF(canon);
+                Py_DECREF(low);
+                goto done;
+            }
+            Py_DECREF(fast);
+        } else {
+            cue_scan(cues, low, first, negated);
+        }
+        Py_DECREF(canon);
+        words[i] = PyUnicode_Replace(low, a[A_CONTRACTION], a[A_NOT], -1); /* features.word_text */
+        Py_DECREF(low);
+        if (!words[i]) goto done;
+        int32_t *mine = extra + i * width;
+        Py_ssize_t m = 0;
+        mine[m++] = self->extra_ids[o ? X_OSCE : X_NONE];
+        for (Py_ssize_t f = 0; f < F; f++) {
+            if (first[f] < 0) continue;
+            mine[m++] = self->extra_ids[X_FAMILIES + 3 * f];
+            if (o) mine[m++] = self->extra_ids[X_FAMILIES + 3 * f + 1];
+            if (negated[f]) mine[m++] = self->extra_ids[X_FAMILIES + 3 * f + 2];
+            if (o) leaning[i] |= kinds[f];
+        }
+        n_extra[i] = m;
+    }
+    Py_ssize_t n_coop = 0, n_crit = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        n_coop += (leaning[i] & KIND_COOPERATIVE) != 0;
+        n_crit += (leaning[i] & KIND_CRITICAL) != 0;
+    }
+    if (!(result = PyByteArray_FromStringAndSize(NULL, n * self->n_labels * (Py_ssize_t)sizeof(double)))) goto done;
+    double *out = (double *)PyByteArray_AS_STRING(result);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        ids.n = 0;
+        for (Py_ssize_t k = 0; k < n_extra[i]; k++)
+            if (push_known(&ids, extra[i * width + k]) < 0) goto nomemory;
+        /* features._contexts: how the article's other OSCE sentences lean (a sentence alone: a tie) */
+        Py_ssize_t coop = same_article ? n_coop - ((leaning[i] & KIND_COOPERATIVE) != 0) : 0;
+        Py_ssize_t crit = same_article ? n_crit - ((leaning[i] & KIND_CRITICAL) != 0) : 0;
+        if (push_known(&ids, self->extra_ids[crit > coop ? X_CRIT : coop > crit ? X_COOP : X_TIE]) < 0
+            || (crit >= 2 && push_known(&ids, self->extra_ids[X_CRIT2]) < 0)
+            || (coop >= 2 && push_known(&ids, self->extra_ids[X_COOP2]) < 0)
+            || word_ids(self, words[i], &ids, &key, &key_capacity, &spans, &spans_capacity) < 0
+            || probabilities(self, &ids, out + i * self->n_labels) < 0)
+            goto nomemory;
+    }
+    goto done;
+nomemory:
+    PyErr_NoMemory();
+    Py_CLEAR(result);
+done:
+    for (Py_ssize_t i = 0; words && i < n; i++) Py_XDECREF(words[i]);
+    PyMem_Free(words);
+    PyMem_Free(extra);
+    PyMem_Free(n_extra);
+    PyMem_Free(leaning);
+    PyMem_Free(first);
+    PyMem_Free(negated);
+    PyMem_Free(ids.ids);
+    PyMem_Free(ids.table);
+    PyMem_Free(key);
+    PyMem_Free(spans);
+done_early:
+    Py_XDECREF(texts);
+    Py_XDECREF(osce);
+    return result;
 }
 
 /* ---------------------------------------------------------------------------------------------------------------

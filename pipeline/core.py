@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import native as _native  # the compiled half (pipeline/_native.c), or the Python reference under OSCE_STANCE_PURE=1
-from .features import _NEGATORS, ALONE, analyze, article_features, document, native_inputs
+from .features import _NEGATORS, ALONE, analyze, article_features, compiled_analyzer, document
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -194,12 +194,9 @@ class LinearModel:
         return _native.compiled is not None
 
     def _native_probabilities(self, texts: Sequence[str], osce: Sequence[bool], same_article: bool) -> np.ndarray:
-        """:meth:`predict_proba` through the compiled core: one call for all the sentences."""
-        words, others = native_inputs(texts, osce, same_article)
-        index = self.index
-        extra = [[j for j in map(index.get, feats) if j is not None] for feats in others]
-        out = np.frombuffer(self._word_index.probabilities(words, extra), dtype=np.float64)
-        return out.reshape(len(words), len(self.labels))
+        """:meth:`predict_proba` through the compiled core: the analyzer and the model, one call for all the sentences."""
+        out = np.frombuffer(self._word_index.article(texts, osce, same_article, compiled_analyzer()), dtype=np.float64)
+        return out.reshape(len(texts), len(self.labels))
 
     @property
     def _word_index(self):

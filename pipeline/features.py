@@ -17,14 +17,14 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 
-from . import native
+from . import names, native
 from .budget import check as _check_budget
-from .lexicon import COOPERATIVE_FAMILIES, CRITICAL_FAMILIES, cue_programs, families, has_special_folds, literal_prefixes, longest_first
+from .lexicon import COOPERATIVE_FAMILIES, CRITICAL_FAMILIES, FOLD_SPECIAL, cue_programs, families, has_special_folds, literal_prefixes, longest_first
 from .lexicon import VERSION as LEXICON_VERSION
 from .names import canonical
 
 __all__ = ["VERSION", "document", "article_documents", "article_context", "article_features", "cue_families", "analyze", "SPEC",
-           "ALONE"]
+           "ALONE", "compiled_analyzer"]
 
 VERSION = "features.v7"
 SPEC = {
@@ -154,32 +154,38 @@ def article_features(texts: Sequence[str], osce: Sequence[bool]) -> list[list[st
     return feats
 
 
+_CONTRACTION = ("n't", " not")
+
+
 def word_text(text: str) -> str:
     """The text the word features are read from (``text`` already canonical): lower case, "n't" read as " not"."""
-    return text.lower().replace("n't", " not")
+    return text.lower().replace(*_CONTRACTION)
 
 
-def native_inputs(texts: Sequence[str], osce: Sequence[bool], same_article: bool) -> tuple[list[str], list[list[str]]]:
-    """What the native core reads for each sentence: the text its word features come from, and its other features.
+def compiled_analyzer() -> tuple:
+    """This analyzer as the compiled core reads it (``pipeline._native.WordIndex.article``): its scanners, words and fallbacks.
 
-    The word features (``w:``, ``neg:``, bigrams) are read by ``pipeline/_native.c`` from the canonical,
-    lower-cased text with "n't" as " not", exactly as :func:`_sentence_features` reads them; the target, cue
-    and context features are found here, by the same code as :func:`article_features` and :func:`analyze`,
-    except that the compiled ``CueScanner`` finds where each cue family first matches (:func:`first_matches`'s job).
+    The compiled core computes what :func:`article_features` (or :func:`analyze` of each sentence alone) computes, and
+    the model's probabilities, in one call per article: canonical text (quotes, countries; the long names' regexes run
+    only where :data:`pipeline.names.LONG_NAME_TRIGGERS` say they can match), the cue families by ``CueScanner``, the
+    target and context features, and the words.  The layout is ``pipeline/_native.c``'s (``A_*`` and ``X_*``).
     """
-    scan = _cue_scanner().scan
-    canon, matches = [], []
-    for i, t in enumerate(texts):
-        if not i & 63:
-            _check_budget()
-        canon.append(canonical(t.replace(_CONTEXT_MARK, " ")))
-        matches.append(_cue_matches(canon[-1], scan))
-    if same_article:
-        contexts = _contexts([frozenset(name for name, _ in m) if o else frozenset() for m, o in zip(matches, osce)])
-    else:
-        contexts = [ALONE] * len(canon)
-    others = [["t:osce" if o else "t:none", *_cue_strings(m, o), *c] for m, o, c in zip(matches, osce, contexts)]
-    return [word_text(c) for c in canon], others
+    return _compiled_analyzer()
+
+
+@functools.cache
+def _compiled_analyzer() -> tuple:
+    family_index = {name: i for i, (name, *_) in enumerate(_CUE_FAMILIES)}
+
+    def fallback(text: str) -> list[tuple[int, bool]]:  # text with special case folds: the families' case-blind searches
+        return [(family_index[name], negated) for name, negated in _searched_matches(text)]
+
+    kinds = bytes((name in COOPERATIVE_FAMILIES) | (name in CRITICAL_FAMILIES) << 1 for name, *_ in _CUE_FAMILIES)
+    extras = ("t:osce", "t:none", "ctx:crit", "ctx:coop", "ctx:tie", "ctx:crit2", "ctx:coop2",
+              *(feature for name, *_ in _CUE_FAMILIES for feature in _CUE_STRINGS[name]))
+    return (names.country_scanner(), names.COUNTRY_WORD, _cue_scanner(), names.short_names, names.LONG_NAME_TRIGGERS,
+            "".join(sorted(FOLD_SPECIAL)), fallback, _check_budget, _CONTEXT_MARK, "".join(c for c, _ in names.QUOTE_FOLD),
+            "".join(s for _, s in names.QUOTE_FOLD), *_CONTRACTION, kinds, extras)
 
 
 def analyze(doc: str) -> list[str]:

@@ -18,7 +18,8 @@ import re
 from . import native
 from .lexicon import has_special_folds, literal_prefixes, longest_first
 
-__all__ = ["EXPLICIT", "COUNTRIES", "names_osce", "explicit_matches", "canonical", "short_names", "fold_quotes"]
+__all__ = ["EXPLICIT", "COUNTRIES", "COUNTRY_WORD", "LONG_NAME_TRIGGERS", "QUOTE_FOLD", "names_osce", "explicit_matches", "canonical",
+           "short_names", "fold_quotes", "country_scanner"]
 
 # A name that always means the OSCE family (target detection's "explicit" mentions).  The long names are matched in
 # sentence, title and upper case by character classes: an inline (?i:...) group made this search 11x slower.
@@ -98,7 +99,7 @@ _COUNTRY = re.compile(r"\b" + longest_first(_COUNTRY_NAMES).replace("\\ ", r"\s+
 
 # Typographic quotes read as straight ones: real news prints "OSCE’s" and "don’t" where the team's corpus has "OSCE's" and
 # "don't", and the analyzer's words, "n't" and cue patterns must not tell them apart.
-_QUOTE_FOLD = (("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2018", "'"), ("\u201a", "'"), ("\u201b", "'"),
+QUOTE_FOLD = (("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2018", "'"), ("\u201a", "'"), ("\u201b", "'"),
                ("\u201e", '"'), ("\u201f", '"'))
 
 
@@ -120,15 +121,18 @@ def canonical(text: str) -> str:
     return _countries(short_names(fold_quotes(text)))
 
 
+COUNTRY_WORD = "Country"  # what every participating state's name reads as
+
+
 def _countries(text: str) -> str:
-    """``_COUNTRY.sub("Country", text)``; the compiled scan reads the names as a trie, whole words only, in one pass."""
+    """``_COUNTRY.sub(COUNTRY_WORD, text)``; the compiled scan reads the names as a trie, whole words only, in one pass."""
     if native.compiled is None:
-        return _COUNTRY.sub("Country", text)
-    return _country_scanner().replace_words(text, "Country")
+        return _COUNTRY.sub(COUNTRY_WORD, text)
+    return country_scanner().replace_words(text, COUNTRY_WORD)
 
 
 @functools.cache
-def _country_scanner():
+def country_scanner():
     """The country names as the compiled scan reads them (a space stands for a run of whitespace, as ``\\s+`` in _COUNTRY)."""
     return native.compiled.PrefixScanner(_COUNTRY_NAMES, spaces=True)
 
@@ -150,10 +154,15 @@ def fold_quotes(text: str) -> str:
     "The OSCE's report," she said.
     """
     if not text.isascii():
-        for curly, straight in _QUOTE_FOLD:
+        for curly, straight in QUOTE_FOLD:
             if curly in text:  # a scan is cheaper than str.translate's per-character lookups
                 text = text.replace(curly, straight)
     return text
+
+
+# short_names rewrites only text that holds all the words of one of these groups (in any case) or has special case folds:
+# other text it returns as it is, without a search (the compiled analyzer, pipeline/_native.c, reads the same groups).
+LONG_NAME_TRIGGERS = (("odihr",), ("europe", "security"), ("institutions", "democratic"))
 
 
 def short_names(text: str) -> str:
@@ -164,7 +173,7 @@ def short_names(text: str) -> str:
     """
     low = text.lower()
     # Every spelling _LONG_NAMES rewrites holds "odihr", or both "security" and "europe", or both "democratic" and
-    # "institutions", so its case-blind search (slow: about 14 µs a sentence) runs only on such text.  With only one kind
+    # "institutions" (LONG_NAME_TRIGGERS), so its case-blind search (slow: about 14 µs a sentence) runs only on such text.  With only one kind
     # present, only that kind's alternatives can match, and a short pattern finds exactly them (10x faster).  Letters
     # such as "ſ" or "İ" match under re.I but not in lower(): text with them always takes the full search.
     odihr_short = "odihr" in low

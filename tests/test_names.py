@@ -44,6 +44,18 @@ def test_canonical_rewrites_exactly_what_its_patterns_find(pieces, glue):
     from pipeline import names
 
     text = glue.join(pieces)
-    folded = text.translate(dict((ord(c), s) for c, s in names._QUOTE_FOLD))  # typographic quotes read as straight ones first
+    folded = text.translate(dict((ord(c), s) for c, s in names.QUOTE_FOLD))  # typographic quotes read as straight ones first
     reference = names._COUNTRY.sub("Country", names._LONG_NAMES.sub(lambda m: names._CANONICAL[m.lastgroup], folded))
     assert canonical(text) == reference
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_LONG_NAME, st.sampled_from(_NAME_PIECES), st.text(max_size=4)), max_size=12), st.sampled_from([" ", "\n", "  "]))
+def test_text_without_a_long_name_trigger_is_left_as_it_is(pieces, glue):
+    # The compiled analyzer (pipeline/_native.c) calls short_names only where LONG_NAME_TRIGGERS say it can rewrite.
+    from pipeline.lexicon import has_special_folds
+    from pipeline.names import LONG_NAME_TRIGGERS, short_names
+
+    text = glue.join(pieces)
+    if not has_special_folds(text) and not any(all(w in text.lower() for w in group) for group in LONG_NAME_TRIGGERS):
+        assert short_names(text) == text

@@ -295,8 +295,16 @@ def test_a_pattern_whose_matches_need_not_begin_a_word_is_refused():
             WordStartPattern(re.compile(source))
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(TOKEN_TEXT, min_size=1, max_size=6), st.lists(st.booleans(), min_size=6, max_size=6), st.booleans())
+# What the compiled analyzer reads besides words: the context mark, curly quotes, the long names (and their triggers),
+# countries, cues and their negation, and letters with special case folds (which take the Python searches).
+ANALYZER_TEXT = st.lists(st.one_of(st.sampled_from(["\u2462", "’", "“", "”", "‘", "n't", "don’t", "Organization for Security and Co-operation in Europe",
+                                                    "Office for Democratic Institutions and Human Rights", "OSCE/ODIHR", "odihr", "Europe",
+                                                    "security", "democratic institutions", "İ", "ſ", "\u212a", " ", "  ", ". "]),
+                                   MENTION_TEXT, COUNTRY_TEXT, NEGATION_TEXT, CUE_PROGRAM_TEXT, CUE_TEXT), max_size=8).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TOKEN_TEXT | ANALYZER_TEXT, min_size=1, max_size=6), st.lists(st.booleans(), min_size=6, max_size=6), st.booleans())
 def test_native_probabilities_equal_the_reference_on_arbitrary_text(model, texts, osce, same_article):
     osce = osce[:len(texts)]
     got = model.predict_proba(texts, osce, same_article)
