@@ -1218,12 +1218,30 @@ enum {
 enum { X_OSCE, X_NONE, X_CRIT, X_COOP, X_TIE, X_CRIT2, X_COOP2, X_FAMILIES };
 enum { KIND_COOPERATIVE = 1, KIND_CRITICAL = 2 };
 
+/* Whether text holds one of the (few, non-ASCII) characters of chars: one pass over text. */
 static int has_any_char(PyObject *text, PyObject *chars) {
-    if (PyUnicode_IS_ASCII(text)) return 0; /* the special characters are not ASCII */
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(chars); k++)
-        if (PyUnicode_FindChar(text, PyUnicode_READ_CHAR(chars, k), 0, n, 1) >= 0) return 1;
+    if (PyUnicode_IS_ASCII(text)) return 0;
+    int kind = PyUnicode_KIND(text), chars_kind = PyUnicode_KIND(chars);
+    const void *data = PyUnicode_DATA(text), *chars_data = PyUnicode_DATA(chars);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), m = PyUnicode_GET_LENGTH(chars);
+    Py_UCS4 lowest = 0x10FFFF;
+    for (Py_ssize_t k = 0; k < m; k++)
+        if (PyUnicode_READ(chars_kind, chars_data, k) < lowest) lowest = PyUnicode_READ(chars_kind, chars_data, k);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < lowest) continue;
+        for (Py_ssize_t k = 0; k < m; k++)
+            if (c == PyUnicode_READ(chars_kind, chars_data, k)) return 1;
+    }
     return 0;
+}
+
+/* has_any(text, chars) -> whether text holds one of the characters of chars. */
+static PyObject *native_has_any(PyObject *module, PyObject *args) {
+    (void)module;
+    PyObject *text, *chars;
+    if (!PyArg_ParseTuple(args, "UU", &text, &chars)) return NULL;
+    return PyBool_FromLong(has_any_char(text, chars));
 }
 
 /* text with every occurrence of each character of from replaced by the character of to at the same place (a new
@@ -1867,6 +1885,7 @@ done:
 
 static PyMethodDef module_methods[] = {
     {"tokens", native_tokens, METH_O, "tokens(text) -> the word tokens the native core reads."},
+    {"has_any", native_has_any, METH_VARARGS, "has_any(text, chars) -> whether text holds one of the characters of chars."},
     {"words", native_words, METH_VARARGS, "words(text, limit=-1) -> the first limit words of ingest's word regex."},
     {"stance_summary", native_stance_summary, METH_VARARGS,
      "stance_summary(probabilities, n_labels, osce, coop, crit, indices, positions) -> (counts, mean, order): "

@@ -19,9 +19,10 @@ from collections.abc import Callable, Sequence
 
 from . import names, native
 from .budget import check as _check_budget
-from .lexicon import COOPERATIVE_FAMILIES, CRITICAL_FAMILIES, FOLD_SPECIAL, cue_programs, families, has_special_folds, literal_prefixes, longest_first
+from .lexicon import COOPERATIVE_FAMILIES, CRITICAL_FAMILIES, FOLD_SPECIAL, cue_programs, families, literal_prefixes, longest_first
 from .lexicon import VERSION as LEXICON_VERSION
 from .names import canonical
+from .native import has_special_folds
 
 __all__ = ["VERSION", "document", "article_documents", "article_context", "article_features", "cue_families", "analyze", "SPEC",
            "ALONE", "compiled_analyzer"]

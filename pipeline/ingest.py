@@ -23,8 +23,8 @@ from pathlib import Path
 from . import native
 from .budget import TimeBudgetExceeded, time_budget
 from .budget import check as _check_budget
-from .lexicon import has_special_folds
 from .names import names_osce, short_names
+from .native import has_special_folds
 
 __all__ = [
     "MAX_BYTES",

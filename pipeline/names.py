@@ -16,7 +16,8 @@ import functools
 import re
 
 from . import native
-from .lexicon import has_special_folds, literal_prefixes, longest_first
+from .lexicon import literal_prefixes, longest_first
+from .native import has_special_folds
 
 __all__ = ["EXPLICIT", "COUNTRIES", "COUNTRY_WORD", "LONG_NAME_TRIGGERS", "QUOTE_FOLD", "names_osce", "explicit_matches", "canonical",
            "short_names", "fold_quotes", "country_scanner"]

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from . import native
 from .budget import check as _check_budget
-from .lexicon import has_special_folds
 from .names import explicit_matches, names_osce, short_names
+from .native import has_special_folds
 
 __all__ = ["Mention", "SentenceTarget", "find_mentions", "detect", "concerns", "concerns_alone", "VERSION"]
 

@@ -285,11 +285,15 @@ def test_line_kind_fast_path_is_exact():
     words = ["Home", "News", "All rights reserved", "all rightſ reserved", "usd/kzt", "462.01", "Exchange rates", "+5°C", "Weather",
              "Share", "Related news", ">", "рус", "eng", "The", "observers", "praised", "the", "vote", ".", "Photo:", "by", "x", "ab",
              "/", "usd / kzt", "OSCE/ODIHR", "eur/rub 1.5", "/rub", "5", "\u212azt", "RATE", "demonstrates", "CURRENCY", "exchange",
-             "rates", "Rate", "\u00a0", "ſ", "’s", "  ", "»", "|", "→"]
+             "rates", "Rate", "\u00a0", "ſ", "’s", "  ", "»", "|", "→", "For more information", "Tags:", "Tel.", "+7 701 759 90 19",
+             "Sofia:", "22 November 2022, 07:44", "2022-11-22", "Most read", "Follow us", "Subscribe", "copyright", "©", "(c)",
+             "Reporting by", "Read more", "SHARE", "İ", "12:30"]
 
     @given(st.lists(st.sampled_from(words), max_size=20).map(" ".join))
     @example("Home Home Photo: +5°C Home Home Home Home Home Home Home Home Home")  # a long line in the weather rule's "Place: +5°C" form
-    @settings(max_examples=400, deadline=None)
+    @example("Sofia: +5°C The observers praised the vote and the count in every region of the country")
+    @example("For more information the observers praised the vote and the count in every region of the country")
+    @settings(max_examples=800, deadline=None)
     def same_as_reference(line):
         assert line_kind(line) == line_kind(line, prefilter=False)
 

@@ -89,6 +89,18 @@ def test_native_sentence_spans_are_the_reference_spans(text, max_chars):
     assert got == _reference_spans(text, max_chars)
 
 
+@settings(max_examples=500, deadline=None)
+@given(TOKEN_TEXT | st.lists(st.sampled_from(["a", "é", "’", "ſ", "ı", "İ", "\u212a", "ẞ", "ﬅ", "ﬆ", "ΐ", "ΰ", "\u0130x", "ǅ", "\U0001d400"]),
+                             max_size=12).map("".join))
+def test_native_special_folds_are_the_regexes(text):
+    from pipeline import lexicon
+    from pipeline import native as switch
+
+    assert switch.has_special_folds(text) == lexicon.has_special_folds(text)
+    with pure():
+        assert switch.has_special_folds(text) == lexicon.has_special_folds(text)
+
+
 def test_native_sentence_spans_on_every_corpus_article(corpus_articles):
     from pipeline.segment import sentence_spans
 
