@@ -21,7 +21,14 @@ __all__ = ["DEFAULT_MAX_SECONDS", "TimeBudgetExceeded", "check", "time_budget"]
 
 DEFAULT_MAX_SECONDS = 10.0
 
-_state = threading.local()
+class _State(threading.local):
+    # Class attributes, so that a thread with no budget reads None without a failed lookup (getattr with a default
+    # raised and caught an AttributeError inside every check: 0.9 µs, ten times an article).
+    deadline: float | None = None
+    seconds: float | None = None
+
+
+_state = _State()
 
 
 class TimeBudgetExceeded(Exception):
@@ -38,7 +45,7 @@ def time_budget(seconds: float | None) -> Iterator[None]:
     if not seconds:
         yield
         return
-    previous = getattr(_state, "deadline", None), getattr(_state, "seconds", None)
+    previous = _state.deadline, _state.seconds
     _state.deadline, _state.seconds = time.monotonic() + seconds, seconds
     try:
         yield
@@ -48,6 +55,6 @@ def time_budget(seconds: float | None) -> Iterator[None]:
 
 def check() -> None:
     """Raise :class:`TimeBudgetExceeded` if the current article's time is up."""
-    deadline = getattr(_state, "deadline", None)
+    deadline = _state.deadline
     if deadline is not None and time.monotonic() > deadline:
         raise TimeBudgetExceeded(f"took longer than {_state.seconds:g} s, the time budget per article (--max-seconds)")

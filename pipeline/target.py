@@ -126,10 +126,11 @@ _PERSON_PATTERNS = (
 )
 # The second and third patterns begin a word with a role or a name of the OSCE: found by the compiled prefix scan.
 _PERSON_SCANS = {p: native.WordStartPattern(p) for p in _PERSON_PATTERNS[1:]}
-# Every alternative of _ROLE contains one of these, in any case; the search runs on lower-cased text
-# (case-insensitive scanning is five times slower), or case-insensitively where case folds are special.
-_ROLE_ANCHOR = re.compile(r"head|director|chair|secretary|ordinator|special|ambassador|spokes|commissioner")
-_ROLE_ANCHOR_ANY_CASE = re.compile(_ROLE_ANCHOR.pattern, re.I)
+# Every alternative of _ROLE contains one of these, in any case: looked for in lower-cased text as substrings (str's own
+# search; the regex alternation of them took 5.6 µs on a 400-character sentence, 14 ns a character), or case-insensitively
+# where case folds are special.
+_ROLE_WORDS = ("head", "director", "chair", "secretary", "ordinator", "special", "ambassador", "spokes", "commissioner")
+_ROLE_ANCHOR_ANY_CASE = re.compile("|".join(_ROLE_WORDS), re.I)
 # What follows the name in the first pattern, and the comma and two capitalised words (an optional title
 # word, then the name) that the third pattern needs.  Both start with a literal comma, which the regex
 # engine finds by a fast scan; the patterns themselves are tried at every position.
@@ -237,7 +238,11 @@ def _osce_people(text: str, prefilter: bool = True) -> list[str]:
     surnames = []
     patterns = _PERSON_PATTERNS
     if prefilter:  # the first pattern needs a role word or "who", and what follows the name; the second a role word
-        has_role = (_ROLE_ANCHOR_ANY_CASE.search(text) if has_special_folds(text) else _ROLE_ANCHOR.search(text.lower())) is not None
+        if has_special_folds(text):
+            has_role = _ROLE_ANCHOR_ANY_CASE.search(text) is not None
+        else:
+            low = text.lower()
+            has_role = any(word in low for word in _ROLE_WORDS)
         possible = ((has_role or "who" in text) and _AFTER_NAME.search(text) is not None, has_role,
                     _COMMA_CAPITALS.search(text) is not None)
         patterns = [p for p, can_match in zip(_PERSON_PATTERNS, possible) if can_match]
