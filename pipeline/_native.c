@@ -456,63 +456,9 @@ static int probabilities(const WordIndex *self, Ids *ids, double *out) {
     return 0;
 }
 
-/* probabilities(texts, extra_ids) -> bytearray: n x n_labels float64, row by row (writable, for numpy).
- * texts: lower-cased sentences (what the word features are read from); extra_ids: for each, a list of the ids
- * of its other features (target, cues, context), found by the caller. */
-static PyObject *WordIndex_probabilities(WordIndex *self, PyObject *args) {
-    PyObject *texts, *extra;
-    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &texts, &PyList_Type, &extra)) return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(texts);
-    if (PyList_GET_SIZE(extra) != n) {
-        PyErr_SetString(PyExc_ValueError, "texts and extra_ids differ in length");
-        return NULL;
-    }
-    PyObject *result = PyByteArray_FromStringAndSize(NULL, n * self->n_labels * (Py_ssize_t)sizeof(double));
-    if (!result) return NULL;
-    double *out = (double *)PyByteArray_AS_STRING(result);
-    Ids ids = {NULL, 0, 0, NULL, 0};
-    uint8_t *key = NULL;
-    Py_ssize_t *spans = NULL, key_capacity = 0, spans_capacity = 0;
-    for (Py_ssize_t d = 0; d < n; d++) {
-        PyObject *text = PyList_GET_ITEM(texts, d), *more = PyList_GET_ITEM(extra, d);
-        if (!PyUnicode_Check(text) || !PyList_Check(more)) {
-            PyErr_SetString(PyExc_TypeError, "texts must be str and extra_ids lists of int");
-            goto fail;
-        }
-        ids.n = 0;
-        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(more); i++) {
-            long j = PyLong_AsLong(PyList_GET_ITEM(more, i));
-            if (j == -1 && PyErr_Occurred()) goto fail;
-            if (j < 0 || j >= self->n_features) {
-                PyErr_Format(PyExc_ValueError, "feature id %ld out of range", j);
-                goto fail;
-            }
-            if (push(&ids, (int32_t)j) < 0) goto nomemory;
-        }
-        if (word_ids(self, text, &ids, &key, &key_capacity, &spans, &spans_capacity) < 0) goto nomemory;
-        if (probabilities(self, &ids, out + d * self->n_labels) < 0) goto nomemory;
-    }
-    PyMem_Free(ids.ids);
-    PyMem_Free(ids.table);
-    PyMem_Free(key);
-    PyMem_Free(spans);
-    return result;
-nomemory:
-    PyErr_NoMemory();
-fail:
-    PyMem_Free(ids.ids);
-    PyMem_Free(ids.table);
-    PyMem_Free(key);
-    PyMem_Free(spans);
-    Py_DECREF(result);
-    return NULL;
-}
-
 static PyObject *WordIndex_article(WordIndex *self, PyObject *args);
 
 static PyMethodDef WordIndex_methods[] = {
-    {"probabilities", (PyCFunction)WordIndex_probabilities, METH_VARARGS,
-     "probabilities(texts, extra_ids) -> bytearray of n x labels float64 probabilities."},
     {"article", (PyCFunction)WordIndex_article, METH_VARARGS,
      "article(texts, osce, same_article, analyzer) -> bytearray of n x labels float64 probabilities: the sentences read by "
      "the analyzer (pipeline.features.compiled_analyzer()) and the model in one call."},

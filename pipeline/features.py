@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from . import names, native
 from .budget import check as _check_budget
@@ -291,17 +291,13 @@ def first_matches(low: str) -> list[tuple[int, int]]:
     return sorted(first.items())
 
 
-def _cue_matches(text: str, scan: Callable[[str], list[tuple[int, int, bool]]] | None = None) -> tuple[tuple[str, bool], ...]:
-    """``(family, negated)`` for each family found, in family order (the fast path of :func:`cue_features`).
-
-    ``scan``, the compiled ``CueScanner.scan``, finds each family's first match in lower-cased text and whether it is
-    negated; without it :func:`first_matches` and :func:`_negated_before` do.
+def _cue_matches(text: str) -> tuple[tuple[str, bool], ...]:
+    """``(family, negated)`` for each family found, in family order (the fast path of :func:`cue_features`; the compiled
+    ``CueScanner`` computes the same, tests/test_native.py holds them equal).
     """
     if has_special_folds(text):  # text with special case folds takes the reference path
         return _searched_matches(text)
     low = text.lower()
-    if scan is not None:
-        return tuple((_CUE_FAMILIES[i][0], negated) for i, _, negated in scan(low))
     # _NEGATED can only match in a window that holds one of its words: where the 40 characters before a cue hold
     # none, the cue is not negated and the window search is skipped.
     return tuple((_CUE_FAMILIES[i][0], _NEGATOR_PART.search(low, max(0, start - _NEGATION_WINDOW), start) is not None

@@ -257,8 +257,12 @@ def cue_programs(pattern: re.Pattern) -> list[tuple[str, str]] | None:
     return programs
 
 
-def _is_word_class(op, arg) -> bool:
-    return op == _sre_parse.IN and len(arg) == 1 and arg[0] == (_sre_parse.CATEGORY, _sre_parse.CATEGORY_WORD)
+def _word_run(op, arg) -> str | None:
+    """WORD_STAR for a parsed ``\\w*``, WORD_PLUS for ``\\w+``, else None."""
+    if (op == _sre_parse.MAX_REPEAT and arg[0] in (0, 1) and arg[1] == _sre_parse.MAXREPEAT and len(arg[2]) == 1
+            and arg[2][0] == (_sre_parse.IN, [(_sre_parse.CATEGORY, _sre_parse.CATEGORY_WORD)])):
+        return WORD_PLUS if arg[0] else WORD_STAR
+    return None
 
 
 def _spellings(seq) -> list[str] | None:
@@ -276,16 +280,13 @@ def _spellings(seq) -> list[str] | None:
         elif op == _sre_parse.BRANCH:
             branches = [_spellings(list(branch)) for branch in arg[1]]
             options = None if None in branches else [x for b in branches for x in b]
-        elif op == _sre_parse.MAX_REPEAT and len(arg[2]) == 1 and _is_word_class(*arg[2][0]) and arg[:2] in ((0, _sre_parse.MAXREPEAT),
-                                                                                                              (1, _sre_parse.MAXREPEAT)):
-            options = [WORD_STAR if arg[0] == 0 else WORD_PLUS]
+        elif (run := _word_run(op, arg)) is not None:
+            options = [run]
         elif op == _sre_parse.MAX_REPEAT and arg[:2] == (0, 1):
             body = list(arg[2])
             if len(body) == 1 and body[0][0] == _sre_parse.SUBPATTERN and not (body[0][1][1] or body[0][1][2]):
                 body = list(body[0][1][-1])
-            word_plus = (_sre_parse.MAX_REPEAT, (1, _sre_parse.MAXREPEAT, None))
-            if len(body) == 2 and body[0][0] == word_plus[0] and body[0][1][:2] == word_plus[1][:2] and len(body[0][1][2]) == 1 \
-                    and _is_word_class(*body[0][1][2][0]) and body[1] == (_sre_parse.LITERAL, ord(" ")):
+            if len(body) == 2 and _word_run(*body[0]) == WORD_PLUS and body[1] == (_sre_parse.LITERAL, ord(" ")):
                 options = [OPTIONAL_WORD]
             else:
                 taken = _spellings(body)
