@@ -1241,6 +1241,10 @@ static PyObject *canonical_text(PyObject *const *a, PyObject *text) {
         PyObject *short_text = PyObject_CallOneArg(a[A_SHORT_NAMES], text);
         Py_DECREF(text);
         if (!(text = short_text)) return NULL;
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "article: the analyzer's short_names must return a str");
+            goto fail;
+        }
     }
     PyObject *replaced = replace_words((PrefixScanner *)a[A_COUNTRIES], text, a[A_COUNTRY]);
     Py_DECREF(text);

@@ -101,7 +101,7 @@ _COUNTRY = re.compile(r"\b" + longest_first(_COUNTRY_NAMES).replace("\\ ", r"\s+
 # Typographic quotes read as straight ones: real news prints "OSCE’s" and "don’t" where the team's corpus has "OSCE's" and
 # "don't", and the analyzer's words, "n't" and cue patterns must not tell them apart.
 QUOTE_FOLD = (("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2018", "'"), ("\u201a", "'"), ("\u201b", "'"),
-               ("\u201e", '"'), ("\u201f", '"'))
+              ("\u201e", '"'), ("\u201f", '"'))
 
 
 def canonical(text: str) -> str:
@@ -174,9 +174,10 @@ def short_names(text: str) -> str:
     """
     low = text.lower()
     # Every spelling _LONG_NAMES rewrites holds "odihr", or both "security" and "europe", or both "democratic" and
-    # "institutions" (LONG_NAME_TRIGGERS), so its case-blind search (slow: about 14 µs a sentence) runs only on such text.  With only one kind
-    # present, only that kind's alternatives can match, and a short pattern finds exactly them (10x faster).  Letters
-    # such as "ſ" or "İ" match under re.I but not in lower(): text with them always takes the full search.
+    # "institutions" (LONG_NAME_TRIGGERS), so its case-blind search (slow: about 14 µs a sentence) runs only on such
+    # text.  With only one kind present, only that kind's alternatives can match, and a short pattern finds exactly them
+    # (10x faster).  Letters such as "ſ" or "İ" match under re.I but not in lower(): text with them always takes the
+    # full search.
     odihr_short = "odihr" in low
     osce_long = "europe" in low and "security" in low
     if has_special_folds(text):
