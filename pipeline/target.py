@@ -256,6 +256,13 @@ def _osce_people(text: str, prefilter: bool = True) -> list[str]:
     return surnames
 
 
+def _add_people(people: list[str], sentence: str) -> None:
+    """Add the surnames ``sentence`` introduces in an OSCE role to ``people`` (in order, each once)."""
+    for surname in _osce_people(short_names(sentence)):  # the patterns' windows count the short name's length
+        if surname not in people:
+            people.append(surname)
+
+
 def concerns_alone(sentence: str) -> bool:
     """``detect([sentence])[0].concerns``: whether a sentence scored on its own concerns the OSCE.
 
@@ -286,9 +293,7 @@ def detect(sentences: Sequence[str], title: str | None = None) -> list[SentenceT
         _check_budget()
         found, contextual_matched = _institution_mentions(sentence, names_found, context)
         if names_found or contextual_matched:  # people are introduced where the OSCE is named
-            for surname in _osce_people(short_names(sentence)):  # the patterns' windows count the short name's length
-                if surname not in people:
-                    people.append(surname)
+            _add_people(people, sentence)
         mentions = tuple(_with_people(found, sentence, people))
         carried = not mentions and previous_concerns and bool(_CARRY_OPENING.match(sentence))
         target = SentenceTarget(bool(mentions) or carried, mentions, carried)
@@ -320,9 +325,7 @@ def concerns(sentences: Sequence[str], title: str | None = None) -> list[bool]:
             found, matched = _institution_mentions(sentence, [], context)
             concerned = bool(found)
         if matched:  # people are introduced where the OSCE is named
-            for surname in _osce_people(short_names(sentence)):
-                if surname not in people:
-                    people.append(surname)
+            _add_people(people, sentence)
         if not concerned:
             concerned = (any(any(_surname_matches(sentence, surname)) for surname in people)
                          or previous and bool(_CARRY_OPENING.match(sentence)))
